@@ -1,0 +1,62 @@
+"""Settings, validated once at start. Every field is documented in docs/operations.md (a test checks)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LIANFANG_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///var/lianfang.db",
+        description="SQLAlchemy URL; sqlite:///path or postgresql+psycopg://user@host/db",
+    )
+    environment: Literal["development", "production", "test"] = "development"
+    secret_key: str = Field(default="", description="signs nothing by itself; required in production")
+    data_key: str = Field(
+        default="",
+        description="Fernet key (urlsafe base64, 32 bytes) that encrypts identity numbers and phones",
+    )
+    lookup_key: str = Field(
+        default="", description="HMAC key for the keyed hashes used to look up identities"
+    )
+    default_locale: Literal["zh_CN", "en"] = "zh_CN"
+    timezone: str = "Asia/Shanghai"
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_minutes: int = Field(default=15, ge=1)
+    otp_minutes: int = Field(default=5, ge=1, le=60)
+    sms_gateway: Literal["log", "http"] = "log"
+    sms_http_url: str = ""
+    embedded_worker: bool = Field(default=True, description="run the job worker inside `lianfang serve`")
+    worker_poll_seconds: float = Field(default=2.0, gt=0)
+    assignment_remind_hours: float = Field(default=2.0, ge=0)
+    page_size: int = Field(default=50, ge=1, le=500)
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql")):
+            msg = "database_url must be a sqlite:// or postgresql+psycopg:// URL"
+            raise ValueError(msg)
+        if value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        return value
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        raw = self.database_url.split("///", 1)[1] if "///" in self.database_url else ""
+        return Path(raw) if raw and raw != ":memory:" else None

@@ -1,0 +1,132 @@
+"""Reading and writing the tables officials exchange: CSV (UTF-8, with or without BOM, or GB18030) and
+Excel .xlsx. Rows come back numbered as a person sees them in the file (header = row 1)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from lianfang.core.errors import DomainError, Problem
+
+MAX_ROWS = 200_000
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int
+    values: dict[str, str]
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "").strip()
+
+
+def _malformed(en: str, zh: str) -> DomainError:
+    return DomainError(zh, en, 422, [Problem("file", zh, en)])
+
+
+def _decode(content: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _malformed("the file is neither UTF-8 nor GB18030 text", "文件编码无法识别（应为UTF-8或GB18030）")
+
+
+def _rows_from_matrix(matrix: Iterable[Sequence[object]], required: Sequence[str]) -> list[Row]:
+    iterator = iter(matrix)
+    try:
+        header = [str(c).strip() if c is not None else "" for c in next(iterator)]
+    except StopIteration:
+        raise _malformed("the file is empty", "文件为空") from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        names = ", ".join(missing)
+        raise _malformed(f"missing columns: {names}", f"缺少列：{names}")
+    rows: list[Row] = []
+    for offset, cells in enumerate(iterator, start=2):
+        values = {
+            header[i]: ("" if cell is None else str(cell).strip())
+            for i, cell in enumerate(cells)
+            if i < len(header) and header[i]
+        }
+        if not any(values.values()):
+            continue
+        rows.append(Row(offset, values))
+        if len(rows) > MAX_ROWS:
+            raise _malformed(f"more than {MAX_ROWS} rows; split the file", f"超过{MAX_ROWS}行，请拆分文件")
+    return rows
+
+
+def read_table(filename: str, content: bytes, required: Sequence[str]) -> list[Row]:
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as exc:
+            raise _malformed("the Excel file cannot be read", "Excel文件无法读取") from exc
+        sheet = book.worksheets[0]
+        matrix = [[_excel_cell(c) for c in row] for row in sheet.iter_rows(values_only=True)]
+        book.close()
+        return _rows_from_matrix(matrix, required)
+    if name.endswith((".csv", ".txt")):
+        text = _decode(content)
+        try:
+            lines: list[list[str]] = list(csv.reader(io.StringIO(text)))
+        except csv.Error as exc:
+            raise _malformed(f"the CSV file is malformed: {exc}", f"CSV文件格式错误：{exc}") from exc
+        return _rows_from_matrix(lines, required)
+    raise _malformed("upload a .csv or .xlsx file", "请上传 .csv 或 .xlsx 文件")
+
+
+def _excel_cell(value: object) -> object:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[object]], title: str = "export") -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title[:31])
+    sheet.append(list(columns))
+    for row in rows:
+        sheet.append(["" if v is None else v for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class ImportReport:
+    """What an import did. Every valid row is applied in one transaction with the report, or none is."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    dry_run: bool = False
+    problems: list[Problem] | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "rejected_rows": sorted({p.row for p in self.problems or [] if p.row is not None}),
+            "problems": [p.as_dict() for p in self.problems or []],
+        }

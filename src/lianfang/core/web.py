@@ -1,0 +1,175 @@
+"""Web plumbing: the request's unit of work, templates, locale, error rendering, CSRF."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from lianfang.core import i18n
+from lianfang.core.access import ANONYMOUS, Actor
+from lianfang.core.clock import to_local, utcnow
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Forbidden, Unauthenticated
+from lianfang.core.jobs import Runtime
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+Authenticator = Callable[[Session, Request, Runtime], Actor]
+
+
+def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    return "" if value is None else to_local(value).strftime(fmt)
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
+    env = templates.env
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["localtime"] = _localtime
+    env.globals["pick"] = i18n.pick
+    env.globals["current_locale"] = i18n.current_locale.get
+    return templates
+
+
+class LocaleMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        wanted = request.query_params.get("lang") or request.cookies.get("lang")
+        default = request.app.state.runtime.settings.default_locale
+        locale = wanted if wanted in i18n.LOCALES else default
+        token = i18n.current_locale.set(locale)
+        try:
+            response = await call_next(request)
+        finally:
+            i18n.current_locale.reset(token)
+        if request.query_params.get("lang") in i18n.LOCALES:
+            response.set_cookie("lang", locale, max_age=3600 * 24 * 365, samesite="lax")
+        return response
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+def get_ctx(request: Request) -> Iterator[Ctx]:
+    """The request's unit of work: one session, committed when the handler returns without error."""
+    runtime = runtime_of(request)
+    session = runtime.factory()
+    try:
+        authenticate: Authenticator = request.app.state.authenticate
+        actor = authenticate(session, request, runtime)
+        ctx = Ctx(session=session, actor=actor, settings=runtime.settings, now=utcnow(), bus=runtime.bus)
+        request.state.actor = actor
+        yield ctx
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def staff_ctx(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    if ctx.actor.kind == "anonymous":
+        raise Unauthenticated()
+    if ctx.actor.kind != "staff":
+        raise Forbidden()
+    return ctx
+
+
+def resident_ctx(ctx: Ctx = Depends(get_ctx)) -> Ctx:
+    if ctx.actor.kind == "anonymous":
+        raise Unauthenticated()
+    if ctx.actor.kind != "resident":
+        raise Forbidden()
+    return ctx
+
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def read_upload(upload: UploadFile) -> bytes:
+    content = upload.file.read(MAX_UPLOAD + 1)
+    if len(content) > MAX_UPLOAD:
+        raise DomainError("文件超过50MB，请拆分后上传", "the file is larger than 50 MB; split it", 413)
+    return content
+
+
+def csrf_token(request: Request) -> str:
+    session_token = request.cookies.get("lianfang_session", "")
+    secret = runtime_of(request).settings.secret_key.encode()
+    return hmac.new(secret, f"csrf:{session_token}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+async def check_csrf(request: Request) -> None:
+    if request.method in {"GET", "HEAD", "OPTIONS"}:
+        return
+    form = await request.form()
+    sent = str(form.get("csrf_token", ""))
+    if not hmac.compare_digest(sent, csrf_token(request)):
+        raise DomainError(
+            "表单已过期，请刷新后重试", "the form has expired; reload the page and try again", 403
+        )
+
+
+def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    templates: Jinja2Templates = request.app.state.templates
+    actor: Actor = getattr(request.state, "actor", ANONYMOUS)
+    return templates.TemplateResponse(
+        request,
+        template,
+        {"actor": actor, "csrf_token": csrf_token(request), "locale": i18n.current_locale.get(), **context},
+        status_code=status_code,
+    )
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def error_json(exc: DomainError) -> JSONResponse:
+    """The JSON error body. Returning it (instead of raising) lets the request's writes commit."""
+    body = {
+        "error": {
+            "message": i18n.pick(exc.zh, exc.en),
+            "message_zh": exc.zh,
+            "message_en": exc.en,
+            "problems": [p.as_dict() for p in exc.problems],
+        }
+    }
+    return JSONResponse(body, status_code=exc.status)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> Response:
+        if wants_json(request):
+            return error_json(exc)
+        if exc.status == 401:
+            return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+        return render(request, "error.html", status_code=exc.status, error=exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+        problems = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "row": None,
+                "message": "输入不符合要求：" + str(err.get("msg", "")),
+                "message_en": str(err.get("msg", "")),
+            }
+            for err in exc.errors()
+        ]
+        message = i18n.pick("提交的内容有误，请检查后重试", "the request is not valid; check the fields")
+        return JSONResponse({"error": {"message": message, "problems": problems}}, status_code=422)

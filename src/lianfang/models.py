@@ -1,0 +1,24 @@
+"""Every table, imported in one place so that metadata (and so Alembic) sees the whole schema."""
+
+from __future__ import annotations
+
+from lianfang.accounts import models as accounts_models
+from lianfang.assignments import models as assignments_models
+from lianfang.core import audit, jobs
+from lianfang.core.db import Base
+from lianfang.jurisdictions import models as jurisdictions_models
+from lianfang.people import models as people_models
+from lianfang.units import models as units_models
+from lianfang.venues import models as venues_models
+
+MODULES = (
+    audit,
+    jobs,
+    accounts_models,
+    jurisdictions_models,
+    people_models,
+    units_models,
+    venues_models,
+    assignments_models,
+)
+metadata = Base.metadata

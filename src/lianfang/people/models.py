@@ -1,0 +1,54 @@
+"""Tables owned by the people module: the registry of persons and households.
+
+Identity numbers and phones are pseudonymised: stored encrypted (`*_sealed`), found by keyed hash
+(`*_hash`) and shown masked (`*_masked`). `jurisdiction_path` copies the residence community's path so
+scoped lists filter and page on one index without a join."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lianfang.core.db import Base
+from lianfang.core.types import UTCDateTime
+
+
+class Household(Base):
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(255), index=True)
+    address: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Person(Base):
+    __tablename__ = "people"
+    __table_args__ = (
+        Index("ix_people_jurisdiction_path_id", "jurisdiction_path", "id"),
+        Index("ix_people_jurisdiction_path_name", "jurisdiction_path", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    id_kind: Mapped[str] = mapped_column(String(16))  # resident_id | passport | other
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_sealed: Mapped[str] = mapped_column(String(255))
+    id_masked: Mapped[str] = mapped_column(String(40))
+    nationality: Mapped[str] = mapped_column(String(3), default="CHN")
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    phone_sealed: Mapped[str | None] = mapped_column(String(255))
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(255))
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    address: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

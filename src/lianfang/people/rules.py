@@ -1,0 +1,126 @@
+"""Identity rules: Chinese resident identity numbers (GB 11643-1999: 6-digit region code, 8-digit birth
+date, 3-digit sequence, ISO 7064 MOD 11-2 check character), mainland mobile numbers, and the masked forms
+that Beijing's health kit shows (RULES.md §4.2: surname only, first and last two ID characters)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from lianfang.core.errors import Problem
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+_PHONE = re.compile(r"^1[3-9]\d{9}$")
+# GB/T 2260 province-level prefixes (first two digits) in use for resident identity numbers.
+PROVINCE_PREFIXES = frozenset(
+    {
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    }
+)
+
+
+def id_check_character(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True))
+    return _CHECK[total % 11]
+
+
+def normalise_id_number(raw: str) -> str:
+    return raw.strip().upper().replace(" ", "")
+
+
+def id_number_problem(
+    raw: str, today: date, field: str = "id_number", row: int | None = None
+) -> Problem | None:
+    """None when `raw` is a valid resident identity number, else the reason in both languages."""
+    value = normalise_id_number(raw)
+    if not _ID_SHAPE.match(value):
+        return Problem(
+            field,
+            "身份证号应为18位，前17位为数字，末位为数字或X",
+            "an ID number has 18 characters: 17 digits, then a digit or X",
+            row,
+        )
+    if value[:2] not in PROVINCE_PREFIXES:
+        return Problem(field, f"身份证号地区码“{value[:6]}”无效", f"unknown region code {value[:6]}", row)
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return Problem(
+            field,
+            f"身份证号中的出生日期“{value[6:14]}”无效",
+            f"the birth date {value[6:14]} in the ID number is not a date",
+            row,
+        )
+    if born > today or born.year < 1900:
+        return Problem(
+            field, "身份证号中的出生日期不合理", "the birth date in the ID number is out of range", row
+        )
+    if id_check_character(value[:17]) != value[17]:
+        return Problem(field, "身份证号校验位错误，请核对", "the ID number's check character is wrong", row)
+    return None
+
+
+def birth_date_of(id_number: str) -> date:
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def sex_of(id_number: str) -> str:
+    return "M" if int(id_number[16]) % 2 else "F"
+
+
+def normalise_phone(raw: str) -> str:
+    value = re.sub(r"[\s-]", "", raw.strip())
+    return value.removeprefix("+86")
+
+
+def phone_problem(raw: str, field: str = "phone", row: int | None = None) -> Problem | None:
+    if not _PHONE.match(normalise_phone(raw)):
+        return Problem(field, "手机号应为11位，以1开头", "a mobile number has 11 digits starting with 1", row)
+    return None
+
+
+def mask_id(id_number: str) -> str:
+    return id_number[:2] + "*" * (len(id_number) - 4) + id_number[-2:]
+
+
+def mask_name(name: str) -> str:
+    return name[:1] + "*" * max(1, len(name) - 1)
+
+
+def mask_phone(phone: str) -> str:
+    return phone[:3] + "****" + phone[-4:]
