@@ -36,7 +36,12 @@ class Settings(BaseSettings):
     sms_http_url: str = ""
     embedded_worker: bool = Field(default=True, description="run the job worker inside `lianfang serve`")
     worker_poll_seconds: float = Field(default=2.0, gt=0)
-    assignment_remind_hours: float = Field(default=2.0, ge=0)
+    assignment_remind_hours: float = Field(
+        default=2.0, ge=0, description="remind owners this long before a deadline"
+    )
+    assignment_escalate_hours: float = Field(
+        default=4.0, gt=0, description="a late item climbs one jurisdiction level per this many hours"
+    )
     page_size: int = Field(default=50, ge=1, le=500)
     host: str = "127.0.0.1"
     port: int = 8000
