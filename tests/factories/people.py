@@ -8,10 +8,11 @@ from itertools import count
 
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
+from lianfang.core.phone import mask_phone
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.identity import id_hash, phone_hash
 from lianfang.people.models import Person
-from lianfang.people.rules import id_check_character, mask_id, mask_phone
+from lianfang.people.rules import id_check_character, mask_id
 
 _serial = count(1)
 

@@ -23,9 +23,9 @@ from lianfang.core.context import Ctx
 from lianfang.core.crypto import token_digest, vault
 from lianfang.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, Problem
 from lianfang.core.jobs import enqueue
+from lianfang.core.phone import normalise_phone, phone_problem
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.rules import normalise_phone, phone_problem
 
 _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash("not-a-real-password-0")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from lianfang.config import Settings
 from lianfang.core.crypto import vault
-from lianfang.people.rules import normalise_id_number, normalise_phone
+from lianfang.core.phone import normalise_phone
+from lianfang.people.rules import normalise_id_number
 
 
 def id_hash(settings: Settings, id_kind: str, number: str) -> str:

@@ -1,5 +1,5 @@
 """Identity rules: Chinese resident identity numbers (GB 11643-1999: 6-digit region code, 8-digit birth
-date, 3-digit sequence, ISO 7064 MOD 11-2 check character), mainland mobile numbers, and the masked forms
+date, 3-digit sequence, ISO 7064 MOD 11-2 check character) and the masked forms
 that Beijing's health kit shows (RULES.md §4.2: surname only, first and last two ID characters)."""
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from lianfang.core.errors import Problem
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_PHONE = re.compile(r"^1[3-9]\d{9}$")
 # GB/T 2260 province-level prefixes (first two digits) in use for resident identity numbers.
 PROVINCE_PREFIXES = frozenset(
     {
@@ -103,24 +102,9 @@ def sex_of(id_number: str) -> str:
     return "M" if int(id_number[16]) % 2 else "F"
 
 
-def normalise_phone(raw: str) -> str:
-    value = re.sub(r"[\s-]", "", raw.strip())
-    return value.removeprefix("+86")
-
-
-def phone_problem(raw: str, field: str = "phone", row: int | None = None) -> Problem | None:
-    if not _PHONE.match(normalise_phone(raw)):
-        return Problem(field, "手机号应为11位，以1开头", "a mobile number has 11 digits starting with 1", row)
-    return None
-
-
 def mask_id(id_number: str) -> str:
     return id_number[:2] + "*" * (len(id_number) - 4) + id_number[-2:]
 
 
 def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1)
-
-
-def mask_phone(phone: str) -> str:
-    return phone[:3] + "****" + phone[-4:]
