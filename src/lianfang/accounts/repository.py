@@ -70,7 +70,7 @@ def users_in_scope(
         query = query.where(User.username.contains(text) | User.display_name.contains(text))
     if after_id is not None:
         query = query.where(User.id > after_id)
-    return [(u, j) for u, j in session.execute(query.order_by(User.id).limit(limit)).tuples()]
+    return [(u, j) for u, j in session.execute(query.order_by(User.id).limit(limit))]
 
 
 def api_tokens_of(session: Session, user_id: int) -> list[AuthSession]:
