@@ -66,7 +66,15 @@ def serve(
     """Serve the pages and the API (with the embedded job worker unless LIANFANG_EMBEDDED_WORKER=false)."""
     import uvicorn
 
+    from lianfang.core.db import make_engine
+    from lianfang.core.migrate import is_current
+
     settings = _settings()
+    engine = make_engine(settings)
+    if not is_current(engine):
+        typer.echo("the database schema is missing or old: run `lianfang init` first", err=True)
+        raise typer.Exit(1)
+    engine.dispose()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if workers > 1:
         uvicorn.run(
@@ -150,5 +158,13 @@ def _register_plugins() -> None:
 
 
 def main() -> None:
+    from lianfang.core.errors import DomainError
+
     _register_plugins()
-    app()
+    try:
+        app(standalone_mode=True)
+    except DomainError as exc:
+        for problem in exc.problems:
+            typer.echo(f"{problem.field}: {problem.zh} / {problem.en}", err=True)
+        typer.echo(f"error: {exc.zh} / {exc.en}", err=True)
+        raise SystemExit(2) from None

@@ -57,7 +57,10 @@ def page_login(client: TestClient, user: User) -> TestClient:
 
 
 def csrf_of(client: TestClient, page: str = "/account") -> str:
+    """The form token of the last form on `page` (the page's own form, after the header's sign-out form)."""
     html = client.get(page).text
     marker = 'name="csrf_token" value="'
-    start = html.index(marker) + len(marker)
-    return html[start : html.index('"', start)]
+    start = html.rindex(marker) + len(marker)
+    token = html[start : html.index('"', start)]
+    assert token, f"empty form token on {page}"
+    return token

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,9 @@ from lianfang.core.jobs import Runtime
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 Authenticator = Callable[[Session, Request, Runtime], Actor]
+# Macros imported from _macros.html see globals but not the render context, so the form token of the
+# page being rendered travels in a context variable that a template global reads.
+_page_csrf: ContextVar[str] = ContextVar("page_csrf", default="")
 
 
 def _localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -39,6 +43,7 @@ def make_templates() -> Jinja2Templates:
     env.filters["localtime"] = _localtime
     env.globals["pick"] = i18n.pick
     env.globals["current_locale"] = i18n.current_locale.get
+    env.globals["page_csrf"] = _page_csrf.get
     return templates
 
 
@@ -126,12 +131,17 @@ async def check_csrf(request: Request) -> None:
 def render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     templates: Jinja2Templates = request.app.state.templates
     actor: Actor = getattr(request.state, "actor", ANONYMOUS)
-    return templates.TemplateResponse(
-        request,
-        template,
-        {"actor": actor, "csrf_token": csrf_token(request), "locale": i18n.current_locale.get(), **context},
-        status_code=status_code,
-    )
+    token = csrf_token(request)
+    reset = _page_csrf.set(token)
+    try:
+        return templates.TemplateResponse(
+            request,
+            template,
+            {"actor": actor, "csrf_token": token, "locale": i18n.current_locale.get(), **context},
+            status_code=status_code,
+        )
+    finally:
+        _page_csrf.reset(reset)
 
 
 def wants_json(request: Request) -> bool:
