@@ -126,3 +126,10 @@ def test_english_switch(ctx, client):
     assert client.cookies.get("lang") == "en"
     assert "Staff sign-in" in client.get("/login").text
     assert "工作人员登录" in client.get("/login?lang=zh_CN").text
+
+
+def test_unknown_page_and_api_path(client):
+    page = client.get("/no-such-page")
+    assert page.status_code == 404 and "页面不存在" in page.text
+    api = client.get("/api/no-such-thing")
+    assert api.status_code == 404 and api.json()["error"]["message_en"] == "page not found"

@@ -15,13 +15,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
 from lianfang.core import i18n
 from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import to_local, utcnow
 from lianfang.core.context import Ctx
-from lianfang.core.errors import DomainError, Forbidden, Unauthenticated
+from lianfang.core.errors import DomainError, Forbidden, Problem, Unauthenticated
 from lianfang.core.jobs import Runtime
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -170,8 +171,30 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
         return render(request, "error.html", status_code=exc.status, error=exc)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        zh = {404: "页面不存在", 405: "不支持此操作"}.get(exc.status_code, "请求无法处理")
+        en = {404: "page not found", 405: "method not allowed"}.get(exc.status_code, str(exc.detail))
+        error = DomainError(zh, en, exc.status_code)
+        if wants_json(request):
+            return error_json(error)
+        return render(request, "error.html", status_code=exc.status_code, error=error)
+
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_request: Request, exc: RequestValidationError) -> Response:
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_json(request):
+            found = [
+                Problem(
+                    ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "form")),
+                    "输入不符合要求",
+                    str(err.get("msg", "")),
+                )
+                for err in exc.errors()
+            ]
+            error = DomainError(
+                "提交的内容有误，请检查后重试", "the request is not valid; check the fields", 422, found
+            )
+            return render(request, "error.html", status_code=422, error=error)
         problems = [
             {
                 "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
