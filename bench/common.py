@@ -1,0 +1,67 @@
+"""Shared benchmark plumbing: a fresh PostgreSQL database, timing with medians, and the report table.
+
+This machine's speed drifts by up to 2x between runs, so every figure is printed next to a baseline
+measured in the same run, and the ratio is what a benchmark claims."""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import create_engine, text
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+
+
+def fresh_postgres(name: str) -> str:
+    """Drop and create database `name` on the local server; returns its SQLAlchemy URL."""
+    url = os.environ.get("LIANFANG_BENCH_DATABASE_URL") or DEFAULT_PG.format(name=name)
+    base, db = url.rsplit("/", 1)
+    admin = create_engine(f"{base}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{db}"'))
+    admin.dispose()
+    return url
+
+
+def median_ms(fn: Callable[[], object], runs: int = 15, warmup: int = 2) -> float:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return statistics.median(samples)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@dataclass
+class Report:
+    title: str
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, name: str, value: float, unit: str, baseline: float | None = None) -> None:
+        ratio = f"{value / baseline:.2f}x" if baseline else ""
+        self.rows.append((name, f"{value:,.1f}", unit, ratio))
+
+    def note(self, name: str, text_value: str) -> None:
+        self.rows.append((name, text_value, "", ""))
+
+    def print(self) -> None:
+        print(f"\n## {self.title}")
+        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+              f"{time.strftime('%Y-%m-%d %H:%M')}")
+        width = max(len(r[0]) for r in self.rows) if self.rows else 10
+        print(f"{'figure':<{width}}  {'value':>14}  {'unit':<10}  ratio to baseline")
+        for name, value, unit, ratio in self.rows:
+            print(f"{name:<{width}}  {value:>14}  {unit:<10}  {ratio}")
