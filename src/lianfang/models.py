@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lianfang.accounts import models as accounts_models
 from lianfang.assignments import models as assignments_models
+from lianfang.checkins import models as checkins_models
 from lianfang.core import audit, jobs
 from lianfang.core.db import Base
 from lianfang.jurisdictions import models as jurisdictions_models
@@ -20,5 +21,6 @@ MODULES = (
     units_models,
     venues_models,
     assignments_models,
+    checkins_models,
 )
 metadata = Base.metadata

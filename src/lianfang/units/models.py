@@ -12,19 +12,26 @@ from lianfang.core.db import Base
 from lianfang.core.types import UTCDateTime
 
 
+def _ordered(length: int) -> String:
+    """Compared by code point on PostgreSQL too (COLLATE "C"), whatever the database's locale, so the
+    prefix ranges of subtree scopes and name-prefix searches are exact and walk a plain btree index."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
 class Unit(Base):
     __tablename__ = "units"
     __table_args__ = (
         Index("ix_units_jurisdiction_path_id", "jurisdiction_path", "id"),
         Index("ix_units_jurisdiction_path_name", "jurisdiction_path", "name"),
+        Index("ix_units_jurisdiction_path_kind_id", "jurisdiction_path", "kind", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)  # unified social credit code or local code
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(_ordered(200))
+    kind: Mapped[str] = mapped_column(String(32))
     community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    jurisdiction_path: Mapped[str] = mapped_column(String(255))
+    jurisdiction_path: Mapped[str] = mapped_column(_ordered(255))
     address: Mapped[str] = mapped_column(String(255), default="")
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(default=True)
@@ -37,14 +44,18 @@ class UnitMembership(Base):
     company in `via_unit_id`: they are managed at the source, through it (MISSION R12)."""
 
     __tablename__ = "unit_memberships"
-    __table_args__ = (UniqueConstraint("unit_id", "person_id"),)
+    __table_args__ = (
+        UniqueConstraint("unit_id", "person_id"),
+        Index("ix_unit_memberships_unit_id_id", "unit_id", "id"),
+        Index("ix_unit_memberships_via_unit_id_id", "via_unit_id", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(32))
     group_name: Mapped[str] = mapped_column(String(120), default="")  # class, office, workshop
-    via_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    via_unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -59,3 +70,4 @@ class UnitOfficer(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

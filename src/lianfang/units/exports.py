@@ -1,0 +1,95 @@
+"""Exports: units in the importer's columns (so a file round-trips) and a unit's staff list with masked
+identity numbers only."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from lianfang.core import audit
+from lianfang.core.context import Ctx
+from lianfang.core.errors import Forbidden
+from lianfang.core.tabular import write_csv, write_xlsx
+from lianfang.jurisdictions.models import Jurisdiction
+from lianfang.units import repository
+from lianfang.units.access import EXPORT, STAFF, access_unit, require_read, units_filter
+
+UNIT_COLUMNS = ("code", "name", "kind", "community_code", "address", "contact_name", "active")
+STAFF_COLUMNS = (
+    "unit_code",
+    "unit_name",
+    "name",
+    "id_masked",
+    "role",
+    "group_name",
+    "via_unit_code",
+    "start_date",
+    "end_date",
+)
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def file_format(raw: str) -> str:
+    return "xlsx" if raw == "xlsx" else "csv"
+
+
+def _write(columns: tuple[str, ...], rows: list[list[object]], fmt: str, title: str) -> bytes:
+    return write_xlsx(columns, rows, title) if fmt == "xlsx" else write_csv(columns, rows)
+
+
+def export_units(ctx: Ctx, fmt: str) -> bytes:
+    require_read(ctx.actor)
+    if not (ctx.actor.can(EXPORT) or ctx.actor.can(STAFF)):
+        raise Forbidden()
+    units = repository.in_scope(ctx.session, units_filter(ctx.actor))
+    community_ids = sorted({u.community_id for u in units})
+    codes: dict[int, str] = {}
+    for start in range(0, len(community_ids), repository.CHUNK):
+        chunk = community_ids[start : start + repository.CHUNK]
+        for j in ctx.session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(chunk))):
+            codes[j.id] = j.code
+    rows: list[list[object]] = [
+        [u.code, u.name, u.kind, codes.get(u.community_id, ""), u.address, u.contact_name, int(u.active)]
+        for u in units
+    ]
+    return _write(UNIT_COLUMNS, rows, file_format(fmt), "units")
+
+
+def export_staff(ctx: Ctx, unit_id: int, fmt: str, include_ended: bool = False) -> bytes:
+    """A unit's staff list. Personal data leaving the system: the export itself is audited."""
+    unit = access_unit(ctx.session, ctx.actor, unit_id)
+    if not (ctx.actor.can(EXPORT) or ctx.actor.can(STAFF)):
+        raise Forbidden()
+    rows: list[list[object]] = []
+    after: int | None = None
+    while True:
+        page = repository.staff_page(ctx.session, unit.id, after, 1000, include_ended)
+        rows.extend(
+            [
+                unit.code,
+                unit.name,
+                r.person.name,
+                r.person.id_masked,
+                r.membership.role,
+                r.membership.group_name,
+                r.via.code if r.via else "",
+                r.membership.start_date.isoformat() if r.membership.start_date else "",
+                r.membership.end_date.isoformat() if r.membership.end_date else "",
+            ]
+            for r in page
+        )
+        if len(page) < 1000:
+            break
+        after = page[-1].membership.id
+    audit.record(
+        ctx,
+        "unit.staff_export",
+        "unit",
+        unit.id,
+        unit.jurisdiction_path,
+        format=file_format(fmt),
+        rows=len(rows),
+    )
+    return _write(STAFF_COLUMNS, rows, file_format(fmt), "staff")
