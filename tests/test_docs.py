@@ -19,7 +19,7 @@ def test_every_setting_is_in_operations_md():
 
 
 def test_every_cli_command_is_in_the_readme():
-    cli._register_plugins()  # noqa: SLF001 (the same registration main() does)
+    cli._register_plugins()  # the same registration main() does
     group = typer.main.get_command(cli.app)
     names = sorted(group.commands)  # type: ignore[attr-defined]
     text = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import date
 from itertools import count
 
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lianfang.config import Settings
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
+from lianfang.core.jobs import Job
 from lianfang.core.phone import mask_phone
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.identity import id_hash, phone_hash
@@ -58,3 +65,23 @@ def make_person(
     ctx.session.add(person)
     ctx.session.flush()
     return person
+
+
+def resident_code(client: TestClient, session: Session, settings: Settings, phone: str) -> str:
+    """Ask for a one-time code as a resident would, and read it back from the queued SMS."""
+    response = client.post("/api/resident/code", json={"phone": phone})
+    assert response.status_code == 202, response.text
+    job = session.scalar(select(Job).where(Job.kind == "sms.send").order_by(Job.id.desc()))
+    assert job is not None
+    found = re.search(r"\d{6}", vault(settings).open(job.payload["text"]))
+    assert found is not None
+    return found.group()
+
+
+def resident_bearer(client: TestClient, session: Session, settings: Settings, phone: str) -> TestClient:
+    """Sign `client` in as the resident who owns `phone` (one-time code API, bearer token)."""
+    code = resident_code(client, session, settings, phone)
+    response = client.post("/api/resident/verify", json={"phone": phone, "code": code})
+    assert response.status_code == 200, response.text
+    client.headers["Authorization"] = f"Bearer {response.json()['token']}"
+    return client

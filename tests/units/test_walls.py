@@ -7,7 +7,7 @@ from lianfang.accounts.auth import staff_actor
 from lianfang.units import service
 from tests.factories.accounts import bearer, make_user, page_login
 from tests.factories.jurisdictions import make_city
-from tests.factories.people import make_person
+from tests.factories.people import make_person, valid_id_number
 from tests.factories.units import add_staff, make_unit
 
 
@@ -62,8 +62,11 @@ def test_unit_officer_reaches_only_own_units_even_across_districts(ctx, client):
     bearer(client, officer)
     assert _ids(client) == {units["a"].id}  # not the unit in the officer's own community
     assert client.get(f"/api/units/{units['far'].id}").status_code == 404
-    person = make_person(ctx, city["110108001001"])
-    added = client.post(f"/api/units/{units['a'].id}/staff", json={"person_id": person.id, "role": "staff"})
+    number = valid_id_number()
+    person = make_person(ctx, city["110108001001"], id_number=number)
+    by_id = client.post(f"/api/units/{units['a'].id}/staff", json={"person_id": person.id, "role": "staff"})
+    assert by_id.status_code == 422  # an officer cannot browse the registry by person number
+    added = client.post(f"/api/units/{units['a'].id}/staff", json={"id_number": number, "role": "staff"})
     assert added.status_code == 201, added.text
     denied = client.post(
         f"/api/units/{units['far'].id}/staff", json={"person_id": person.id, "role": "staff"}
@@ -78,10 +81,10 @@ def test_unit_officer_reaches_only_own_units_even_across_districts(ctx, client):
     assert report["rejected_rows"] == [2] and report["problems"][0]["field"] == "unit_code"
 
 
-def test_lab_reads_but_cannot_write(ctx, client):
+def test_lab_has_no_registry_access(ctx, client):
     city, units = _world(ctx)
     bearer(client, make_user(ctx, "lab", city["110000"]))
-    assert client.get(f"/api/units/{units['a'].id}").status_code == 200
+    assert client.get(f"/api/units/{units['a'].id}").status_code == 403
     body = {"code": "LAB-1", "name": "x", "kind": "other", "community_id": city["110105001001"].id}
     assert client.post("/api/units", json=body).status_code == 403
     assert client.post(f"/api/units/{units['a'].id}/deactivate").status_code == 403

@@ -30,8 +30,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "district_command": frozenset({"assignments.issue"} | _REGISTRY_RW | _WORK),
     "community_worker": frozenset(_REGISTRY_RW | _WORK),
     "investigator": frozenset({"registry.read", "identity.reveal", "assignments.issue"} | _WORK),
-    "lab": frozenset({"registry.read"} | _WORK),
-    "unit_officer": frozenset({"registry.read", "units.staff"} | _WORK),
+    # Labs and unit officers never browse the registry: labs find the person of a sample by code or
+    # identity number in the testing module; unit officers see their own staff through units.staff.
+    "lab": frozenset(_WORK),
+    "unit_officer": frozenset({"units.staff"} | _WORK),
     "venue_operator": frozenset({"venues.operate"} | _WORK),
     "auditor": frozenset({"audit.read"}),
 }

@@ -12,7 +12,7 @@ from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
-from lianfang.core.types import UTCDateTime
+from lianfang.core.types import UTCDateTime, ordered_string
 
 
 class Assignment(Base):
@@ -38,13 +38,13 @@ class Assignment(Base):
     subject_id: Mapped[str | None] = mapped_column(String(64))
     # Owner: a jurisdiction (always, for scope), optionally narrowed to a person or a working group.
     owner_jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
-    owner_path: Mapped[str] = mapped_column(String(255))
+    owner_path: Mapped[str] = mapped_column(ordered_string(255))
     owner_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     owner_group: Mapped[str | None] = mapped_column(String(64))
     issued_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_by_label: Mapped[str] = mapped_column(String(120))
     # The issuing side's jurisdiction: its staff with assignments.issue may return or cancel the item.
-    issuer_path: Mapped[str] = mapped_column(String(255))
+    issuer_path: Mapped[str] = mapped_column(ordered_string(255))
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
     remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -52,7 +52,7 @@ class Assignment(Base):
     state: Mapped[str] = mapped_column(String(16), default="issued")
     # Escalation: each level up the jurisdiction tree that now watches the late item.
     escalation_level: Mapped[int] = mapped_column(default=0)
-    watch_path: Mapped[str] = mapped_column(String(255))
+    watch_path: Mapped[str] = mapped_column(ordered_string(255))
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # When the computed escalation target next changes (None once the root watches): the worker's scan
     # reads only rows due by this column, so its cost follows the due items, not every late one.

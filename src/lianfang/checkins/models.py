@@ -1,10 +1,12 @@
-"""The scans table.
+"""Tables owned by check-ins: venue codes, registrars, and the scans table.
 
-On PostgreSQL it is partitioned by local day (`scan_date`) so that retention drops whole partitions,
-and it carries no constraint that crosses venues, so it can be distributed by `venue_id` on a Citus
-cluster unchanged: the primary key and the idempotency key include the partition key, and every
-tracing query filters by venue. There is deliberately no foreign key to venues or people (bulk ingest
-speed, and distribution); the service validates venues before writing.
+The scans table is partitioned by local day (`scan_date`) on PostgreSQL so that retention drops whole
+partitions, and it carries no constraint that crosses venues, so it can be distributed by `venue_id` on a
+Citus cluster unchanged: the primary key `(id, scan_date, venue_id)` and the idempotency key
+`(venue_id, scan_date, idempotency_key)` both include the partition key and the distribution column, and
+every tracing query filters by venue (or by person, which a distributed cluster answers from every
+shard). There is deliberately no foreign key to venues or people (bulk ingest speed, and distribution);
+the service validates venues and persons before writing.
 
 Its DDL is written by hand (migration `0002_scans`, both dialects) because a partitioned table's
 primary key must include the partition key, which the ORM mapping (single-column key, so SQLite can
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
@@ -38,7 +40,46 @@ class Scan(Base):
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime())
     stay_until: Mapped[datetime] = mapped_column(UTCDateTime())
     checked_out: Mapped[bool] = mapped_column(default=False)
-    source: Mapped[str] = mapped_column(String(8))  # page | gate | batch | sim
+    source: Mapped[str] = mapped_column(String(8))  # page | api | batch | sim
     code_id: Mapped[int | None] = mapped_column()
     idempotency_key: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class VenueCode(Base):
+    """A printable scan code (场所码 / 登记簿二维码) of a venue. Large places have several, one per entrance.
+
+    `token` is random and unguessable (the QR encodes `/s/{token}`); a code is `active`, `suspended`
+    (with the reason: the venue closed or was sealed, the registrar's status is abnormal, or by hand) or
+    `revoked` (never again). Scans taken before `suspended_at` are still accepted from offline devices."""
+
+    __tablename__ = "venue_codes"
+    __table_args__ = (
+        Index("ix_venue_codes_venue_id_id", "venue_id", "id"),
+        Index("ix_venue_codes_registrar_person_id_status", "registrar_person_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    venue_id: Mapped[int] = mapped_column(ForeignKey("venues.id"))
+    label: Mapped[str] = mapped_column(String(80), default="")
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(16), default="active")  # active | suspended | revoked
+    suspended_reason: Mapped[str] = mapped_column(String(16), default="")  # venue | registrar | manual
+    suspended_note: Mapped[str] = mapped_column(String(255), default="")
+    suspended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    registrar_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    registrar_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Registrar(Base):
+    """Which registered person an operator account is (登记员): their own health status decides whether
+    they may hold venue codes (RULES.md §4.4)."""
+
+    __tablename__ = "checkin_registrars"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True, autoincrement=False)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.context import Ctx
 from lianfang.core.db import Base
-from lianfang.core.types import UTCDateTime
+from lianfang.core.types import UTCDateTime, ordered_string
 
 
 class AuditEntry(Base):
@@ -30,7 +30,7 @@ class AuditEntry(Base):
     verb: Mapped[str] = mapped_column(String(64), index=True)
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[str | None] = mapped_column(String(64))
-    jurisdiction_path: Mapped[str | None] = mapped_column(String(255))
+    jurisdiction_path: Mapped[str | None] = mapped_column(ordered_string(255))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, String
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -31,3 +31,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)  # type: ignore[no-any-return]
         return value.astimezone(UTC)  # type: ignore[no-any-return]
+
+
+def ordered_string(length: int) -> String:
+    """A string compared by code point on PostgreSQL too (COLLATE "C"), whatever the database's locale,
+    so the prefix ranges used for jurisdiction subtrees and name searches are exact and walk a plain
+    B-tree index. SQLite compares bytes already."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
+from lianfang.core.types import ordered_string
 
 
 class Jurisdiction(Base):
@@ -18,6 +19,6 @@ class Jurisdiction(Base):
     level: Mapped[str] = mapped_column(String(16), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
     # Materialised path of ids, e.g. "/1/4/17/": a subtree is every path with this prefix.
-    path: Mapped[str] = mapped_column(String(255), unique=True)
+    path: Mapped[str] = mapped_column(ordered_string(255), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
     geometry: Mapped[str | None] = mapped_column(Text, default=None)

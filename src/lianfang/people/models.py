@@ -2,26 +2,31 @@
 
 Identity numbers and phones are pseudonymised: stored encrypted (`*_sealed`), found by keyed hash
 (`*_hash`) and shown masked (`*_masked`). `jurisdiction_path` copies the residence community's path so
-scoped lists filter and page on one index without a join."""
+scoped lists filter and page on one index without a join. A household code is unique within its
+community (户号 are issued per community), not city-wide."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
-from lianfang.core.types import UTCDateTime
+from lianfang.core.types import UTCDateTime, ordered_string
 
 
 class Household(Base):
     __tablename__ = "households"
+    __table_args__ = (
+        UniqueConstraint("community_id", "code"),
+        Index("ix_households_jurisdiction_path_code", "jurisdiction_path", "code"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    jurisdiction_path: Mapped[str] = mapped_column(String(255), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     address: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -35,7 +40,7 @@ class Person(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pseudonym: Mapped[str] = mapped_column(String(32), unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(ordered_string(120))
     id_kind: Mapped[str] = mapped_column(String(16))  # resident_id | passport | other
     id_hash: Mapped[str] = mapped_column(String(64), unique=True)
     id_sealed: Mapped[str] = mapped_column(String(255))
@@ -47,7 +52,7 @@ class Person(Base):
     phone_sealed: Mapped[str | None] = mapped_column(String(255))
     phone_masked: Mapped[str | None] = mapped_column(String(20))
     community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    jurisdiction_path: Mapped[str] = mapped_column(String(255))
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     address: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

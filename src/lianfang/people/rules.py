@@ -108,3 +108,89 @@ def mask_id(id_number: str) -> str:
 
 def mask_name(name: str) -> str:
     return name[:1] + "*" * max(1, len(name) - 1)
+
+
+ID_KINDS: dict[str, tuple[str, str]] = {
+    "resident_id": ("居民身份证", "Resident ID card"),
+    "passport": ("护照", "Passport"),
+    "other": ("其他证件", "Other document"),
+}
+_ID_KIND_ALIASES = {
+    "": "resident_id",
+    "resident_id": "resident_id",
+    "身份证": "resident_id",
+    "居民身份证": "resident_id",
+    "passport": "passport",
+    "护照": "passport",
+    "other": "other",
+    "其他": "other",
+    "其他证件": "other",
+}
+_PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+_OTHER_DOCUMENT = re.compile(r"^[A-Z0-9-]{3,40}$")
+_NATIONALITY = re.compile(r"^[A-Z]{3}$")
+_HOUSEHOLD_CODE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+NAME_MAX = 120
+
+
+def normalise_id_kind(raw: str) -> str | None:
+    """The canonical id kind for a spelling used in files (English or Chinese), None if unknown."""
+    return _ID_KIND_ALIASES.get(raw.strip().lower())
+
+
+def document_problem(
+    id_kind: str, raw: str, today: date, field: str = "id_number", row: int | None = None
+) -> Problem | None:
+    """Resident IDs get the full GB 11643 check; a passport is 5-20 letters or digits (ICAO 9303 allows
+    up to 9 in the machine-readable zone, older and foreign books are longer); other documents 3-40."""
+    value = normalise_id_number(raw)
+    if not value:
+        return Problem(field, "证件号码不能为空", "the document number is required", row)
+    if id_kind == "resident_id":
+        return id_number_problem(value, today, field, row)
+    if id_kind == "passport" and not _PASSPORT.match(value):
+        return Problem(
+            field, "护照号应为5-20位字母或数字", "a passport number has 5-20 letters or digits", row
+        )
+    if id_kind == "other" and not _OTHER_DOCUMENT.match(value):
+        return Problem(
+            field, "证件号码应为3-40位字母、数字或-", "a document number has 3-40 letters, digits or -", row
+        )
+    return None
+
+
+def id_kind_problem(raw: str, field: str = "id_kind", row: int | None = None) -> Problem | None:
+    if normalise_id_kind(raw) is None:
+        return Problem(
+            field,
+            f"证件类型“{raw}”无效（居民身份证/护照/其他）",
+            f"unknown id kind {raw!r} (resident_id/passport/other)",
+            row,
+        )
+    return None
+
+
+def name_problem(raw: str, field: str = "name", row: int | None = None) -> Problem | None:
+    name = raw.strip()
+    if not name:
+        return Problem(field, "姓名不能为空", "the name is required", row)
+    if len(name) > NAME_MAX:
+        return Problem(field, f"姓名最多{NAME_MAX}个字符", f"a name has at most {NAME_MAX} characters", row)
+    return None
+
+
+def nationality_problem(raw: str, field: str = "nationality", row: int | None = None) -> Problem | None:
+    """ISO 3166-1 alpha-3 (CHN, USA, ...), as on travel documents."""
+    if raw and not _NATIONALITY.match(raw.strip().upper()):
+        return Problem(
+            field, "国籍应为3位字母代码（如CHN）", "nationality is a 3-letter code such as CHN", row
+        )
+    return None
+
+
+def household_code_problem(raw: str, field: str = "household_code", row: int | None = None) -> Problem | None:
+    if not _HOUSEHOLD_CODE.match(raw.strip()):
+        return Problem(
+            field, "户号应为1-40位字母、数字或-", "a household code has 1-40 letters, digits or -", row
+        )
+    return None

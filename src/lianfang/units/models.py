@@ -9,13 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
-from lianfang.core.types import UTCDateTime
-
-
-def _ordered(length: int) -> String:
-    """Compared by code point on PostgreSQL too (COLLATE "C"), whatever the database's locale, so the
-    prefix ranges of subtree scopes and name-prefix searches are exact and walk a plain btree index."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")
+from lianfang.core.types import UTCDateTime, ordered_string
 
 
 class Unit(Base):
@@ -28,10 +22,10 @@ class Unit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)  # unified social credit code or local code
-    name: Mapped[str] = mapped_column(_ordered(200))
+    name: Mapped[str] = mapped_column(ordered_string(200))
     kind: Mapped[str] = mapped_column(String(32))
     community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    jurisdiction_path: Mapped[str] = mapped_column(_ordered(255))
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     address: Mapped[str] = mapped_column(String(255), default="")
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     active: Mapped[bool] = mapped_column(default=True)

@@ -69,6 +69,8 @@ def person_problem(
         return Problem("id_number", "请填写身份证号或人员编号", "give an ID number or a person id", row)
     if person is not None and ctx.actor.can("registry.read") and ctx.actor.covers(person.jurisdiction_path):
         return None
+    if person is not None and person_id is None and ctx.actor.can("units.staff"):
+        return None  # a unit officer holding the employee's full ID number may register them
     if person is None and person_id is None and len(normalise_id_number(number)) == 18:
         # An 18-character number is meant as a resident ID: say what is wrong with it, if anything.
         shape = id_number_problem(number, local_date(ctx.now), "id_number", row)

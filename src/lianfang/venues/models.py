@@ -8,13 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
-from lianfang.core.types import UTCDateTime
-
-
-def _ordered(length: int) -> String:
-    """Compared by code point on PostgreSQL too (COLLATE "C"), whatever the database's locale, so the
-    prefix ranges of subtree scopes and name-prefix searches are exact and walk a plain btree index."""
-    return String(length).with_variant(String(length, collation="C"), "postgresql")
+from lianfang.core.types import UTCDateTime, ordered_string
 
 
 class Venue(Base):
@@ -28,10 +22,10 @@ class Venue(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(_ordered(200))
+    name: Mapped[str] = mapped_column(ordered_string(200))
     kind: Mapped[str] = mapped_column(String(32))
     community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"), index=True)
-    jurisdiction_path: Mapped[str] = mapped_column(_ordered(255))
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     address: Mapped[str] = mapped_column(String(255), default="")
     capacity: Mapped[int | None] = mapped_column()
     status: Mapped[str] = mapped_column(String(16), default="open")  # open | closed | sealed

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 09:11:37.839223
+Create Date: 2026-11-23 09:46:06.214468
 """
 
 from collections.abc import Sequence
@@ -31,7 +31,11 @@ def upgrade() -> None:
         sa.Column("verb", sa.String(length=64), nullable=False),
         sa.Column("subject_type", sa.String(length=40), nullable=False),
         sa.Column("subject_id", sa.String(length=64), nullable=True),
-        sa.Column("jurisdiction_path", sa.String(length=255), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=True,
+        ),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_entries")),
     )
@@ -72,7 +76,11 @@ def upgrade() -> None:
         sa.Column("name_en", sa.String(length=120), nullable=False),
         sa.Column("level", sa.String(length=16), nullable=False),
         sa.Column("parent_id", sa.Integer(), nullable=True),
-        sa.Column("path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("geometry", sa.Text(), nullable=True),
         sa.ForeignKeyConstraint(
@@ -128,29 +136,40 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("jurisdiction_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("address", sa.String(length=255), nullable=False),
         sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["community_id"], ["jurisdictions.id"], name=op.f("fk_households_community_id_jurisdictions")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
-        sa.UniqueConstraint("code", name=op.f("uq_households_code")),
+        sa.UniqueConstraint("community_id", "code", name=op.f("uq_households_community_id_code")),
     )
     with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_households_community_id"), ["community_id"], unique=False)
         batch_op.create_index(
-            batch_op.f("ix_households_jurisdiction_path"), ["jurisdiction_path"], unique=False
+            "ix_households_jurisdiction_path_code", ["jurisdiction_path", "code"], unique=False
         )
 
     op.create_table(
         "units",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("jurisdiction_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("address", sa.String(length=255), nullable=False),
         sa.Column("contact_name", sa.String(length=120), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
@@ -165,8 +184,10 @@ def upgrade() -> None:
     with op.batch_alter_table("units", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_units_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_units_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
+        batch_op.create_index(
+            "ix_units_jurisdiction_path_kind_id", ["jurisdiction_path", "kind", "id"], unique=False
+        )
         batch_op.create_index("ix_units_jurisdiction_path_name", ["jurisdiction_path", "name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_units_kind"), ["kind"], unique=False)
 
     op.create_table(
         "users",
@@ -198,19 +219,33 @@ def upgrade() -> None:
         sa.Column("subject_type", sa.String(length=40), nullable=True),
         sa.Column("subject_id", sa.String(length=64), nullable=True),
         sa.Column("owner_jurisdiction_id", sa.Integer(), nullable=False),
-        sa.Column("owner_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "owner_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("owner_user_id", sa.Integer(), nullable=True),
         sa.Column("owner_group", sa.String(length=64), nullable=True),
         sa.Column("issued_by_user_id", sa.Integer(), nullable=True),
         sa.Column("issued_by_label", sa.String(length=120), nullable=False),
+        sa.Column(
+            "issuer_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("issued_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("remind_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("reminded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("escalation_level", sa.Integer(), nullable=False),
-        sa.Column("watch_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "watch_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("escalated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("next_escalation_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("done_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
         sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
@@ -228,15 +263,31 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_assignments_owner_jurisdiction_id"), ["owner_jurisdiction_id"], unique=False
+            "ix_assignments_issued_by_user_id_id", ["issued_by_user_id", "id"], unique=False
         )
+        batch_op.create_index(
+            "ix_assignments_owner_jurisdiction_state_id",
+            ["owner_jurisdiction_id", "state", "id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_assignments_owner_path_id", ["owner_path", "id"], unique=False)
         batch_op.create_index(
             "ix_assignments_owner_path_state_deadline", ["owner_path", "state", "deadline"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_assignments_owner_user_id"), ["owner_user_id"], unique=False)
-        batch_op.create_index("ix_assignments_state_deadline", ["state", "deadline"], unique=False)
+        batch_op.create_index(
+            "ix_assignments_owner_path_state_done_at", ["owner_path", "state", "done_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_assignments_owner_user_state_id", ["owner_user_id", "state", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_assignments_state_next_escalation_at", ["state", "next_escalation_at"], unique=False
+        )
+        batch_op.create_index("ix_assignments_state_remind_at", ["state", "remind_at"], unique=False)
         batch_op.create_index("ix_assignments_subject", ["subject_type", "subject_id"], unique=False)
-        batch_op.create_index("ix_assignments_watch_path_state", ["watch_path", "state"], unique=False)
+        batch_op.create_index(
+            "ix_assignments_watch_path_state_id", ["watch_path", "state", "id"], unique=False
+        )
 
     op.create_table(
         "auth_sessions",
@@ -271,7 +322,11 @@ def upgrade() -> None:
         "people",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("pseudonym", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=120).with_variant(sa.String(length=120, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("id_kind", sa.String(length=16), nullable=False),
         sa.Column("id_hash", sa.String(length=64), nullable=False),
         sa.Column("id_sealed", sa.String(length=255), nullable=False),
@@ -283,7 +338,11 @@ def upgrade() -> None:
         sa.Column("phone_sealed", sa.String(length=255), nullable=True),
         sa.Column("phone_masked", sa.String(length=20), nullable=True),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("jurisdiction_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("household_id", sa.Integer(), nullable=True),
         sa.Column("address", sa.String(length=255), nullable=False),
         sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
@@ -310,6 +369,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["units.id"], name=op.f("fk_unit_officers_unit_id_units"), ondelete="CASCADE"
         ),
@@ -326,13 +386,24 @@ def upgrade() -> None:
         "venues",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=200).with_variant(sa.String(length=200, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("jurisdiction_path", sa.String(length=255), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
         sa.Column("address", sa.String(length=255), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("status_reason", sa.String(length=255), nullable=False),
+        sa.Column("status_changed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("status_by_authority", sa.Boolean(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=True),
         sa.Column("operator_user_id", sa.Integer(), nullable=True),
         sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
@@ -350,8 +421,13 @@ def upgrade() -> None:
     with op.batch_alter_table("venues", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_venues_community_id"), ["community_id"], unique=False)
         batch_op.create_index("ix_venues_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
+        batch_op.create_index(
+            "ix_venues_jurisdiction_path_kind_id", ["jurisdiction_path", "kind", "id"], unique=False
+        )
         batch_op.create_index("ix_venues_jurisdiction_path_name", ["jurisdiction_path", "name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_venues_kind"), ["kind"], unique=False)
+        batch_op.create_index(
+            "ix_venues_jurisdiction_path_status_id", ["jurisdiction_path", "status", "id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_venues_operator_user_id"), ["operator_user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_venues_unit_id"), ["unit_id"], unique=False)
 
@@ -378,9 +454,21 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_notes")),
     )
     with op.batch_alter_table("assignment_notes", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_assignment_notes_assignment_id"), ["assignment_id"], unique=False
-        )
+        batch_op.create_index("ix_assignment_notes_assignment_id_id", ["assignment_id", "id"], unique=False)
+
+    op.create_table(
+        "checkin_registrars",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("declared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_checkin_registrars_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_checkin_registrars_user_id_users")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_checkin_registrars")),
+    )
+    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_registrars_person_id"), ["person_id"], unique=False)
 
     op.create_table(
         "unit_memberships",
@@ -410,7 +498,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("unit_memberships", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_unit_memberships_person_id"), ["person_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_unit_memberships_via_unit_id"), ["via_unit_id"], unique=False)
+        batch_op.create_index("ix_unit_memberships_unit_id_id", ["unit_id", "id"], unique=False)
+        batch_op.create_index("ix_unit_memberships_via_unit_id_id", ["via_unit_id", "id"], unique=False)
+
+    op.create_table(
+        "venue_codes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=False),
+        sa.Column("label", sa.String(length=80), nullable=False),
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("suspended_reason", sa.String(length=16), nullable=False),
+        sa.Column("suspended_note", sa.String(length=255), nullable=False),
+        sa.Column("suspended_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("registrar_user_id", sa.Integer(), nullable=False),
+        sa.Column("registrar_person_id", sa.Integer(), nullable=False),
+        sa.Column("expires_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["registrar_person_id"], ["people.id"], name=op.f("fk_venue_codes_registrar_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["registrar_user_id"], ["users.id"], name=op.f("fk_venue_codes_registrar_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(["venue_id"], ["venues.id"], name=op.f("fk_venue_codes_venue_id_venues")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_venue_codes")),
+        sa.UniqueConstraint("token", name=op.f("uq_venue_codes_token")),
+    )
+    with op.batch_alter_table("venue_codes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_venue_codes_registrar_person_id_status", ["registrar_person_id", "status"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_venue_codes_registrar_user_id"), ["registrar_user_id"], unique=False
+        )
+        batch_op.create_index("ix_venue_codes_venue_id_id", ["venue_id", "id"], unique=False)
 
     op.create_table(
         "assignment_evidence",
@@ -418,6 +541,7 @@ def upgrade() -> None:
         sa.Column("note_id", sa.Integer(), nullable=False),
         sa.Column("filename", sa.String(length=200), nullable=False),
         sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -440,20 +564,32 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_assignment_evidence_note_id"))
 
     op.drop_table("assignment_evidence")
+    with op.batch_alter_table("venue_codes", schema=None) as batch_op:
+        batch_op.drop_index("ix_venue_codes_venue_id_id")
+        batch_op.drop_index(batch_op.f("ix_venue_codes_registrar_user_id"))
+        batch_op.drop_index("ix_venue_codes_registrar_person_id_status")
+
+    op.drop_table("venue_codes")
     with op.batch_alter_table("unit_memberships", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_unit_memberships_via_unit_id"))
+        batch_op.drop_index("ix_unit_memberships_via_unit_id_id")
+        batch_op.drop_index("ix_unit_memberships_unit_id_id")
         batch_op.drop_index(batch_op.f("ix_unit_memberships_person_id"))
 
     op.drop_table("unit_memberships")
+    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_registrars_person_id"))
+
+    op.drop_table("checkin_registrars")
     with op.batch_alter_table("assignment_notes", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assignment_notes_assignment_id"))
+        batch_op.drop_index("ix_assignment_notes_assignment_id_id")
 
     op.drop_table("assignment_notes")
     with op.batch_alter_table("venues", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_venues_unit_id"))
         batch_op.drop_index(batch_op.f("ix_venues_operator_user_id"))
-        batch_op.drop_index(batch_op.f("ix_venues_kind"))
+        batch_op.drop_index("ix_venues_jurisdiction_path_status_id")
         batch_op.drop_index("ix_venues_jurisdiction_path_name")
+        batch_op.drop_index("ix_venues_jurisdiction_path_kind_id")
         batch_op.drop_index("ix_venues_jurisdiction_path_id")
         batch_op.drop_index(batch_op.f("ix_venues_community_id"))
 
@@ -476,12 +612,16 @@ def downgrade() -> None:
 
     op.drop_table("auth_sessions")
     with op.batch_alter_table("assignments", schema=None) as batch_op:
-        batch_op.drop_index("ix_assignments_watch_path_state")
+        batch_op.drop_index("ix_assignments_watch_path_state_id")
         batch_op.drop_index("ix_assignments_subject")
-        batch_op.drop_index("ix_assignments_state_deadline")
-        batch_op.drop_index(batch_op.f("ix_assignments_owner_user_id"))
+        batch_op.drop_index("ix_assignments_state_remind_at")
+        batch_op.drop_index("ix_assignments_state_next_escalation_at")
+        batch_op.drop_index("ix_assignments_owner_user_state_id")
+        batch_op.drop_index("ix_assignments_owner_path_state_done_at")
         batch_op.drop_index("ix_assignments_owner_path_state_deadline")
-        batch_op.drop_index(batch_op.f("ix_assignments_owner_jurisdiction_id"))
+        batch_op.drop_index("ix_assignments_owner_path_id")
+        batch_op.drop_index("ix_assignments_owner_jurisdiction_state_id")
+        batch_op.drop_index("ix_assignments_issued_by_user_id_id")
 
     op.drop_table("assignments")
     with op.batch_alter_table("users", schema=None) as batch_op:
@@ -490,15 +630,14 @@ def downgrade() -> None:
 
     op.drop_table("users")
     with op.batch_alter_table("units", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_units_kind"))
         batch_op.drop_index("ix_units_jurisdiction_path_name")
+        batch_op.drop_index("ix_units_jurisdiction_path_kind_id")
         batch_op.drop_index("ix_units_jurisdiction_path_id")
         batch_op.drop_index(batch_op.f("ix_units_community_id"))
 
     op.drop_table("units")
     with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_households_jurisdiction_path"))
-        batch_op.drop_index(batch_op.f("ix_households_community_id"))
+        batch_op.drop_index("ix_households_jurisdiction_path_code")
 
     op.drop_table("households")
     op.drop_table("residents")
