@@ -59,8 +59,10 @@ class Report:
 
     def print(self) -> None:
         print(f"\n## {self.title}")
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"{time.strftime('%Y-%m-%d %H:%M')}")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"{time.strftime('%Y-%m-%d %H:%M')}"
+        )
         width = max(len(r[0]) for r in self.rows) if self.rows else 10
         print(f"{'figure':<{width}}  {'value':>14}  {'unit':<10}  ratio to baseline")
         for name, value, unit, ratio in self.rows:

@@ -32,3 +32,20 @@ def test_every_template_message_has_a_chinese_translation():
 
 def test_templates_use_some_messages():
     assert len(template_msgids()) > 50
+
+
+def test_a_msgid_means_the_same_in_every_catalog():
+    """Catalogs are merged into one; a msgid translated two ways would show one of them at random."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[str, tuple[str, str]] = {}
+    clashes = []
+    for path in sorted((i18n.LOCALE_DIR / "zh_CN" / "LC_MESSAGES").glob("*.po")):
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if not message.id:
+                    continue
+                first = seen.setdefault(str(message.id), (path.name, str(message.string)))
+                if first[1] != message.string:
+                    clashes.append((message.id, first, (path.name, message.string)))
+    assert not clashes, f"use one translation per msgid (or a more specific msgid): {clashes}"

@@ -25,11 +25,13 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     """Wire job handlers, periodic scans and event subscriptions. Tests pass their own session factory."""
     from lianfang.accounts import tasks as accounts_tasks
     from lianfang.assignments import tasks as assignments_tasks
+    from lianfang.checkins import tasks as checkins_tasks
 
     factory = factory or make_session_factory(make_engine(settings))
     runtime = Runtime(settings=settings, factory=factory, bus=EventBus())
     accounts_tasks.register(runtime)
     assignments_tasks.register(runtime)
+    checkins_tasks.register(runtime)
     return runtime
 
 
@@ -40,6 +42,9 @@ def _routers() -> list[object]:
     from lianfang.accounts import pages as accounts_pages
     from lianfang.assignments import api as assignments_api
     from lianfang.assignments import pages as assignments_pages
+    from lianfang.checkins import api as checkins_api
+    from lianfang.checkins import pages as checkins_pages
+    from lianfang.checkins import scan_pages as checkins_scan_pages
     from lianfang.jurisdictions import api as jurisdictions_api
     from lianfang.jurisdictions import pages as jurisdictions_pages
     from lianfang.people import api as people_api
@@ -50,6 +55,7 @@ def _routers() -> list[object]:
     from lianfang.venues import pages as venues_pages
 
     return [
+        checkins_api.router,  # first: the single-scan path is the hottest route
         home.router,
         accounts_api.router,
         accounts_pages.router,
@@ -64,6 +70,8 @@ def _routers() -> list[object]:
         venues_pages.router,
         assignments_api.router,
         assignments_pages.router,
+        checkins_pages.router,
+        checkins_scan_pages.router,
     ]
 
 

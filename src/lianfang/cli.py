@@ -151,9 +151,11 @@ def import_command(
 
 def _register_plugins() -> None:
     from lianfang.analytics import cli as analytics_cli
+    from lianfang.sim import cli as sim_cli
     from lianfang.testing import cli as testing_cli
 
     analytics_cli.register(app)
+    sim_cli.register(app)
     testing_cli.register(app)
 
 

@@ -9,6 +9,7 @@ from lianfang.core import audit, jobs
 from lianfang.core.db import Base
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
+from lianfang.sim import models as sim_models
 from lianfang.units import models as units_models
 from lianfang.venues import models as venues_models
 
@@ -22,5 +23,6 @@ MODULES = (
     venues_models,
     assignments_models,
     checkins_models,
+    sim_models,
 )
 metadata = Base.metadata

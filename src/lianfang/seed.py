@@ -1,19 +1,25 @@
-"""Set-up data: the city root and first administrator, and the small fixed demo city."""
+"""Set-up data: the city root and first administrator, and the demo — a simulated city of 20,000 people
+with two weeks of daily life and an outbreak (`lianfang.sim`), staff accounts at real places of it and a
+few supervised work items so the boards are not empty."""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from lianfang.accounts import service as accounts
 from lianfang.accounts.auth import staff_actor
 from lianfang.accounts.models import User
+from lianfang.assignments.service import issue_assignment
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM
-from lianfang.core.clock import utcnow
+from lianfang.core.clock import end_of_local_day, local_date, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
@@ -21,45 +27,41 @@ from lianfang.core.tabular import ImportReport
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions import service as jurisdictions
 from lianfang.jurisdictions.models import Jurisdiction
+from lianfang.people.imports import import_people
+from lianfang.people.models import Person
+from lianfang.sim.cli import load_with_progress
+from lianfang.sim.loader import LoadOptions
+from lianfang.units import service as units_service
+from lianfang.units.imports import import_staff, import_units
+from lianfang.units.models import Unit
+from lianfang.venues import service as venues_service
+from lianfang.venues.imports import import_venues
+from lianfang.venues.models import Venue
 
 CITY = ("110000", "北京市", "Beijing")
 DEMO_PASSWORD = "lianfang-demo"  # noqa: S105 (the documented demo password, printed by `make demo`)
-# A small fixed city: district → streets → communities (codes follow the GB/T 2260 district prefix).
-DEMO_CITY = {
-    ("110101", "东城区", "Dongcheng"): {
-        ("110101001", "东华门街道", "Donghuamen"): [
-            ("110101001001", "多福巷社区"),
-            ("110101001002", "银闸社区"),
-        ],
-        ("110101002", "景山街道", "Jingshan"): [("110101002001", "隆福寺社区"), ("110101002002", "吉祥社区")],
-    },
-    ("110105", "朝阳区", "Chaoyang"): {
-        ("110105001", "建外街道", "Jianwai"): [
-            ("110105001001", "永安里社区"),
-            ("110105001002", "光华里社区"),
-        ],
-        ("110105002", "朝外街道", "Chaowai"): [
-            ("110105002001", "吉祥里社区"),
-            ("110105002002", "雅宝里社区"),
-        ],
-    },
-    ("110114", "昌平区", "Changping"): {
-        ("110114001", "城北街道", "Chengbei"): [("110114001001", "西关社区"), ("110114001002", "东关社区")],
-        ("110114002", "回龙观街道", "Huilongguan"): [
-            ("110114002001", "龙禧社区"),
-            ("110114002002", "龙跃社区"),
-        ],
-    },
-}
+# The simulated demo city: Beijing's 16 districts, ≈ 20,000 residents, the two weeks up to yesterday,
+# a cluster seeded by a tour group back from risk areas (scenario traveller-cluster).
+DEMO_PERSONS, DEMO_DAYS, DEMO_SEED, DEMO_SCENARIO = 20_000, 14, 2021, "traveller-cluster"
+CHAOYANG, CHANGPING = "110105", "110114"
+# (username, display name, role, where): a code, or "street"/"community" = the first street of 朝阳区 and
+# the first community of that street (by code) in the generated city.
 DEMO_USERS = [
-    ("city", "市指挥部值班员", "city_command", "110000"),
-    ("chaoyang", "朝阳区指挥部", "district_command", "110105"),
-    ("jianwai", "建外街道工作人员", "community_worker", "110105001"),
-    ("yonganli", "永安里社区工作人员", "community_worker", "110105001001"),
-    ("changping", "昌平区指挥部", "district_command", "110114"),
-    ("cdc", "流调队员", "investigator", "110000"),
-    ("lab", "检测机构", "lab", "110000"),
-    ("auditor", "审计员", "auditor", "110000"),
+    ("city", "市指挥部值班员", "city_command", CITY[0]),
+    ("chaoyang", "朝阳区指挥部", "district_command", CHAOYANG),
+    ("jianwai", "街道工作人员", "community_worker", "street"),
+    ("yonganli", "社区工作人员", "community_worker", "community"),
+    ("changping", "昌平区指挥部", "district_command", CHANGPING),
+    ("cdc", "流调队员", "investigator", CITY[0]),
+    ("lab", "检测机构", "lab", CITY[0]),
+    ("auditor", "审计员", "auditor", CITY[0]),
+]
+# Venue operators and unit officers of real venues and units in 朝阳区: (username, role, kind).
+DEMO_OPERATORS = [
+    ("market", "venue_operator", "market"),
+    ("supermarket", "venue_operator", "supermarket"),
+    ("school", "unit_officer", "school"),
+    ("company", "unit_officer", "employer"),
 ]
 
 
@@ -85,40 +87,99 @@ def ensure_admin(settings: Settings, password: str | None = None) -> str | None:
         return password
 
 
+def _first_child(session: Session, parent: Jurisdiction) -> Jurisdiction:
+    children = jurisdictions_repository.children(session, parent.id)
+    if not children:
+        msg = f"{parent.name} has no children"
+        raise LookupError(msg)
+    return children[0]
+
+
+def _homes(session: Session) -> dict[str, Jurisdiction]:
+    homes = jurisdictions_repository.by_codes(session, [CITY[0], CHAOYANG, CHANGPING])
+    homes["street"] = _first_child(session, homes[CHAOYANG])
+    homes["community"] = _first_child(session, homes["street"])
+    return homes
+
+
+def _in_chaoyang(session: Session, role: str, kind: str, prefix: str) -> Venue | Unit:
+    """The first venue (for an operator) or unit (for an officer) of `kind` in 朝阳区."""
+    found: Venue | Unit | None
+    if role == "venue_operator":
+        where = (Venue.kind == kind, Venue.jurisdiction_path.startswith(prefix))
+        found = session.scalars(select(Venue).where(*where).order_by(Venue.id).limit(1)).first()
+    else:
+        where = (Unit.kind == kind, Unit.jurisdiction_path.startswith(prefix))
+        found = session.scalars(select(Unit).where(*where).order_by(Unit.id).limit(1)).first()
+    if found is None:
+        msg = f"no {kind} in the demo city"
+        raise LookupError(msg)
+    return found
+
+
+def _staff(ctx: Ctx, homes: dict[str, Jurisdiction]) -> dict[str, User]:
+    made: dict[str, User] = {}
+    for username, display, role, where in DEMO_USERS:
+        home = homes[where]
+        name = f"{home.name}{display}" if where in ("street", "community") else display
+        made[username] = accounts.create_user(ctx, username, name, DEMO_PASSWORD, role, home.id)
+    prefix = homes[CHAOYANG].path
+    for username, role, kind in DEMO_OPERATORS:
+        place = _in_chaoyang(ctx.session, role, kind, prefix)
+        user = accounts.create_user(ctx, username, place.name[:60], DEMO_PASSWORD, role, place.community_id)
+        if isinstance(place, Venue):
+            venues_service.assign_operator(ctx, place.id, user.id)
+        else:
+            units_service.link_officer(ctx, place.id, user.id)
+        made[username] = user
+    return made
+
+
+def _assignments(ctx: Ctx, users: dict[str, User], homes: dict[str, Jurisdiction]) -> int:
+    city = ctx.as_actor(staff_actor(ctx.session, users["city"], "seed"))
+    district = ctx.as_actor(staff_actor(ctx.session, users["chaoyang"], "seed"))
+    tonight = end_of_local_day(ctx.now)
+    chaoyang, street, community = homes[CHAOYANG], homes["street"], homes["community"]
+    items = [
+        (city, chaoyang, "核查额济纳旗旅行团返京人员", "逐一核实行程并落实居家健康监测。", tonight),
+        (city, chaoyang, "排查阳性病例到访场所的扫码人员", "按场所码导出扫码记录，分街道核查。", None),
+        (district, street, "组织辖区重点人群核酸检测", "快递、外卖、保洁人员本周内完成一轮检测。", None),
+        (district, community, "上门登记新入住人员", "核对身份证号和联系电话，录入人员登记册。", None),
+    ]
+    for actor_ctx, owner, title, body, deadline in items:
+        issue_assignment(actor_ctx, title=title, body=body, owner_jurisdiction_id=owner.id, deadline=deadline)
+    # One item issued yesterday with a deadline that has passed: the escalation scan will pick it up.
+    earlier = replace(city, now=ctx.now - timedelta(days=1))
+    issue_assignment(
+        earlier,
+        title="上报辖区集中隔离点床位情况",
+        body="含已用、空余和可调配床位数。",
+        owner_jurisdiction_id=chaoyang.id,
+        deadline=ctx.now - timedelta(hours=2),
+    )
+    return len(items) + 1
+
+
 def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> str:
     factory = make_session_factory(make_engine(settings))
     with transaction(factory) as session:
-        ctx = _ctx(session, settings)
-        if jurisdictions_repository.by_code(session, "110101") is not None:
+        loaded = session.execute(select(Person.id).limit(1)).first() is not None
+    if not loaded:
+        start = local_date(utcnow()) - timedelta(days=DEMO_DAYS)
+        options = LoadOptions(DEMO_PERSONS, DEMO_DAYS, DEMO_SEED, DEMO_SCENARIO, start_date=start)
+        result = load_with_progress(settings, options)
+        progress(
+            f"simulated city: {result.rows.get('people', 0):,} people, {result.rows.get('scans', 0):,} scans"
+        )
+    with transaction(factory) as session:
+        if session.scalar(select(User.id).where(User.username == DEMO_USERS[0][0])) is not None:
             return "demo city already loaded"
-        communities: list[Jurisdiction] = []
-        for (dcode, dname, den), streets in DEMO_CITY.items():
-            jurisdictions.create_jurisdiction(
-                ctx, jurisdictions.JurisdictionInput(dcode, dname, "district", CITY[0], den)
-            )
-            for (scode, sname, sen), comms in streets.items():
-                jurisdictions.create_jurisdiction(
-                    ctx, jurisdictions.JurisdictionInput(scode, sname, "street", dcode, sen)
-                )
-                for ccode, cname in comms:
-                    communities.append(
-                        jurisdictions.create_jurisdiction(
-                            ctx, jurisdictions.JurisdictionInput(ccode, cname, "community", scode)
-                        )
-                    )
-        progress(f"jurisdictions: {len(communities)} communities")
-        for username, display, role, code in DEMO_USERS:
-            home = jurisdictions_repository.by_code(session, code)
-            assert home is not None
-            accounts.create_user(ctx, username, display, DEMO_PASSWORD, role, home.id)
-        progress(f"staff accounts: {', '.join(u[0] for u in DEMO_USERS)} (password {DEMO_PASSWORD})")
-        summary = _seed_registry(ctx, communities, progress)
-    return f"demo city ready: {len(communities)} communities; {summary}"
-
-
-def _seed_registry(ctx: Ctx, communities: list[Jurisdiction], progress: Callable[[str], object]) -> str:
-    del ctx, communities, progress
-    return "registry: empty"
+        ctx = _ctx(session, settings)
+        homes = _homes(session)
+        users = _staff(ctx, homes)
+        progress(f"staff accounts: {', '.join(users)} (password {DEMO_PASSWORD})")
+        issued = _assignments(ctx, users, homes)
+    return f"demo city ready: {len(users)} staff accounts, {issued} work items"
 
 
 def _admin_ctx(session: object, settings: Settings) -> Ctx:
@@ -142,11 +203,19 @@ def cli_create_user(
         accounts.create_user(ctx, username, display, password, role, home.id)
 
 
+IMPORTERS: dict[str, Callable[[Ctx, str, bytes, bool], ImportReport]] = {
+    "jurisdictions": jurisdictions.import_tree,
+    "people": import_people,
+    "units": import_units,
+    "staff": import_staff,
+    "venues": import_venues,
+}
+
+
 def cli_import(settings: Settings, kind: str, file: Path, dry_run: bool) -> ImportReport:
-    importers = {"jurisdictions": jurisdictions.import_tree}
-    if kind not in importers:
-        msg = f"unknown import kind {kind!r}; choose from {', '.join(importers)}"
+    if kind not in IMPORTERS:
+        msg = f"unknown import kind {kind!r}; choose from {', '.join(IMPORTERS)}"
         raise SystemExit(msg)
     factory = make_session_factory(make_engine(settings))
     with transaction(factory) as session:
-        return importers[kind](_admin_ctx(session, settings), file.name, file.read_bytes(), dry_run)
+        return IMPORTERS[kind](_admin_ctx(session, settings), file.name, file.read_bytes(), dry_run)

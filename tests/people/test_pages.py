@@ -138,7 +138,7 @@ def test_import_page_shows_the_report_table(ctx, client, session):
         "/people/import", data={"csrf_token": csrf, "dry_run": "true"}, files={"file": ("p.csv", body)}
     )
     assert dry.status_code == 200 and "检查结果（未保存）" in dry.text
-    assert "<td>3</td><td><code>id_number</code></td>" in dry.text
+    assert "<td>第3行</td><td><code>id_number</code></td>" in dry.text
     assert session.scalar(select(Person)) is None
     done = client.post("/people/import", data={"csrf_token": csrf}, files={"file": ("p.csv", body)})
     assert "导入结果" in done.text and session.scalar(select(Person.name)) == "甲"

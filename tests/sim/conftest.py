@@ -43,3 +43,22 @@ def city() -> City:
 def assert_same() -> Any:
     """Compares two table dataclasses (or chunks) field by field, arrays exactly."""
     return _assert_same
+
+
+@pytest.fixture
+def sim_cli(settings: Any, runtime: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Runs `lianfang sim ...` through the real CLI, on the test's rolled-back connection."""
+    from typer.testing import CliRunner
+
+    from lianfang import cli
+    from lianfang.sim import cli as sim_cli_module
+
+    monkeypatch.setattr(sim_cli_module, "_settings", lambda: settings)
+    monkeypatch.setattr(sim_cli_module, "_factory", lambda _settings: runtime.factory)
+    cli._register_plugins()  # what main() does
+    runner = CliRunner()
+
+    def invoke(*args: str) -> Any:
+        return runner.invoke(cli.app, ["sim", *args])
+
+    return invoke

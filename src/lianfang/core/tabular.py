@@ -89,6 +89,21 @@ def _excel_cell(value: object) -> object:
     return value
 
 
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def file_format(raw: str) -> str:
+    """The export format asked for: Excel when "xlsx", CSV otherwise."""
+    return "xlsx" if raw == "xlsx" else "csv"
+
+
+def write_table(fmt: str, columns: Sequence[str], rows: Iterable[Sequence[object]], title: str) -> bytes:
+    return write_xlsx(columns, rows, title) if file_format(fmt) == "xlsx" else write_csv(columns, rows)
+
+
 def write_csv(columns: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)

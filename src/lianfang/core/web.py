@@ -24,6 +24,7 @@ from lianfang.core.clock import to_local, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Forbidden, Problem, Unauthenticated
 from lianfang.core.jobs import Runtime
+from lianfang.core.tabular import MEDIA_TYPES, file_format
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 Authenticator = Callable[[Session, Request, Runtime], Actor]
@@ -110,6 +111,13 @@ def read_upload(upload: UploadFile) -> bytes:
     if len(content) > MAX_UPLOAD:
         raise DomainError("文件超过50MB，请拆分后上传", "the file is larger than 50 MB; split it", 413)
     return content
+
+
+def download(body: bytes, fmt: str, basename: str) -> Response:
+    """A CSV or Excel export as an attachment; exports hold personal data, so nothing caches them."""
+    fmt = file_format(fmt)
+    headers = {"Content-Disposition": f'attachment; filename="{basename}.{fmt}"', "Cache-Control": "no-store"}
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
 def csrf_token(request: Request) -> str:

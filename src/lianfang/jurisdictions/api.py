@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
-from lianfang.core.web import read_upload, staff_ctx
+from lianfang.core.web import download, read_upload, staff_ctx
 from lianfang.jurisdictions import repository, service
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.jurisdictions.exports import export_subtree
@@ -40,14 +40,7 @@ def list_jurisdictions(
 @router.get("/export")
 def export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
     assert ctx.actor.scope_path is not None
-    fmt = "xlsx" if format == "xlsx" else "csv"
-    media = (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
-    )
-    body = export_subtree(ctx.session, ctx.actor.scope_path, fmt)
-    return Response(
-        body, media_type=media, headers={"Content-Disposition": f'attachment; filename="jurisdictions.{fmt}"'}
-    )
+    return download(export_subtree(ctx.session, ctx.actor.scope_path, format), format, "jurisdictions")
 
 
 @router.get("/{jurisdiction_id}", response_model=JurisdictionRead)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from lianfang.core.tabular import write_csv, write_xlsx
+from lianfang.core.tabular import write_table
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
 
@@ -28,4 +28,4 @@ def export_subtree(session: Session, prefix: str, fmt: str) -> bytes:
         .order_by(Jurisdiction.path)
     )
     data = ([c, n, lvl, p or "", en, "1" if a else "0"] for c, n, lvl, p, en, a in rows)
-    return write_xlsx(COLUMNS, data, "jurisdictions") if fmt == "xlsx" else write_csv(COLUMNS, data)
+    return write_table(fmt, COLUMNS, data, "jurisdictions")

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
-from lianfang.core.web import read_upload, resident_ctx, staff_ctx
+from lianfang.core.tabular import file_format
+from lianfang.core.web import download, read_upload, resident_ctx, staff_ctx
 from lianfang.people import households, repository, service
 from lianfang.people.access import access_household, access_person, own_records
-from lianfang.people.exports import MEDIA, export_people
+from lianfang.people.exports import export_people
 from lianfang.people.imports import import_people
 from lianfang.people.schemas import (
     HouseholdCreate,
@@ -73,10 +74,8 @@ def create_person(body: PersonCreate, ctx: Ctx = Depends(staff_ctx)) -> PersonRe
 @router.get("/people/export")
 def export(format: str = "csv", reveal: bool = False, ctx: Ctx = Depends(staff_ctx)) -> Response:
     """CSV or XLSX of the caller's jurisdiction; `reveal=true` (with identity.reveal) gives full numbers."""
-    fmt = "xlsx" if format == "xlsx" else "csv"
-    body = export_people(ctx, fmt, reveal)
-    headers = {"Content-Disposition": f'attachment; filename="people.{fmt}"', "Cache-Control": "no-store"}
-    return Response(body, media_type=MEDIA[fmt], headers=headers)
+    fmt = file_format(format)
+    return download(export_people(ctx, fmt, reveal), fmt, "people")
 
 
 @router.post("/people/import")

@@ -10,7 +10,7 @@ from typing import Any
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
-from lianfang.core.tabular import write_csv, write_xlsx
+from lianfang.core.tabular import write_table
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.people import repository
 from lianfang.people.models import Person
@@ -29,12 +29,6 @@ COLUMNS = (
     "birth_date",
     "sex",
 )
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
 Opener = Callable[[str], str]
 
 
@@ -79,7 +73,7 @@ def export_people(ctx: Ctx, fmt: str, reveal: bool = False) -> bytes:
     fmt = "xlsx" if fmt == "xlsx" else "csv"
     counter = [0]
     lines = _lines(ctx, reveal, counter)
-    body = write_xlsx(COLUMNS, lines, "people") if fmt == "xlsx" else write_csv(COLUMNS, lines)
+    body = write_table(fmt, COLUMNS, lines, "people")
     audit.record(
         ctx,
         "person.reveal_id" if reveal else "person.export",

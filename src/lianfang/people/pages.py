@@ -11,12 +11,13 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, get_ctx, read_upload, render, staff_ctx
+from lianfang.core.tabular import file_format
+from lianfang.core.web import check_csrf, download, get_ctx, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people import households, repository, service
 from lianfang.people.access import access_person, own_records
-from lianfang.people.exports import MEDIA, export_people
+from lianfang.people.exports import export_people
 from lianfang.people.imports import import_people
 from lianfang.people.rules import ID_KINDS
 from lianfang.people.schemas import MyRecord
@@ -167,9 +168,8 @@ def import_submit(
 def export_submit(
     format: str = Form("csv"), reveal: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    fmt = "xlsx" if format == "xlsx" else "csv"
-    headers = {"Content-Disposition": f'attachment; filename="people.{fmt}"', "Cache-Control": "no-store"}
-    return Response(export_people(ctx, fmt, reveal), media_type=MEDIA[fmt], headers=headers)
+    fmt = file_format(format)
+    return download(export_people(ctx, fmt, reveal), fmt, "people")
 
 
 def _view(

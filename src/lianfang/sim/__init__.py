@@ -13,7 +13,7 @@ Pipeline (pure, deterministic for a seed, numpy-vectorised, memory linear in the
 3. `outbreak.Outbreak` — transmission in households, workplaces, classes and venues (co-presence by a
    semi-join from infectious people's visits), natural history, detection; ground truth as arrays.
 4. `engine.run(n, days, seed, scenario)` — drives everything day by day and yields typed chunks: the city
-   once, then per day trips, visit chunks and a summary, then the ground truth. `engine.realism` reports
+   once, then per day trips, visit chunks and a summary, then the ground truth. `realism` reports
    plausibility figures. Scenarios are named parameter sets (`scenarios.get_scenario`).
 5. `model` — the same transmission core in a well-mixed / branching mode, checked in the tests against
    closed-form results (final size, extinction probability, renewal-equation growth).
@@ -30,10 +30,10 @@ from lianfang.sim.engine import (
     TravelChunk,
     TruthChunk,
     VisitChunk,
-    realism,
     run,
 )
 from lianfang.sim.life import Visits, iter_visits
+from lianfang.sim.realism import Realism, realism
 from lianfang.sim.scenarios import Scenario, get_scenario, scenarios
 from lianfang.sim.tables import City
 from lianfang.sim.travel import Trips
@@ -45,6 +45,7 @@ __all__ = [
     "DaySummary",
     "GroundTruth",
     "Infections",
+    "Realism",
     "Scenario",
     "SimChunk",
     "TravelChunk",

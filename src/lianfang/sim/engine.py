@@ -8,20 +8,16 @@ always yields identical chunks; the visits themselves do not depend on `chunk`."
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from lianfang.sim._arrays import I64
 from lianfang.sim.city import generate_city
-from lianfang.sim.kinds import VENUE_TYPES
 from lianfang.sim.life import Visits, life_of
 from lianfang.sim.outbreak import Outbreak
 from lianfang.sim.scenarios import Scenario, get_scenario
 from lianfang.sim.tables import City
-from lianfang.sim.transmission import NEVER, Setting
 from lianfang.sim.travel import Trips, depart
 from lianfang.sim.truth import GroundTruth
 
@@ -128,69 +124,3 @@ def run(
         )
         del visits
     yield TruthChunk(outbreak.truth(days - 1), days)
-
-
-def realism(chunks: Iterable[SimChunk]) -> dict[str, object]:
-    """Plausibility figures from a run's chunks (consumes them): population structure, visits per person
-    per day, scanned share, venue sizes and daily visitors by kind, trips, infections by setting."""
-    city: City | None = None
-    per_venue: I64 | None = None
-    n_visits = n_scanned = n_trips = days = 0
-    truth: GroundTruth | None = None
-    for item in chunks:
-        if isinstance(item, CityChunk):
-            city = item.city
-            per_venue = np.zeros(len(city.venues), dtype=np.int64)
-        elif isinstance(item, VisitChunk) and per_venue is not None:
-            n_visits += len(item.visits)
-            n_scanned += int(item.visits.scanned.sum())
-            per_venue += np.bincount(item.visits.venue, minlength=per_venue.shape[0])
-        elif isinstance(item, TravelChunk):
-            n_trips += len(item.trips)
-        elif isinstance(item, DaySummary):
-            days += 1
-        elif isinstance(item, TruthChunk):
-            truth = item.truth
-    if city is None or per_venue is None or truth is None:
-        msg = "realism() needs a complete run (city, days and truth)"
-        raise ValueError(msg)
-    p = city.persons
-    n = len(p)
-    venues: dict[str, dict[str, float]] = {}
-    for vt in VENUE_TYPES:
-        sel = city.venues.kind == int(vt.kind)
-        if not sel.any():
-            continue
-        cap = city.venues.capacity[sel]
-        daily = per_venue[sel] / max(days, 1)
-        venues[vt.slug] = {
-            "count": int(sel.sum()),
-            "capacity_median": float(np.median(cap)),
-            "capacity_p90": float(np.quantile(cap, 0.9)),
-            "capacity_max": float(cap.max()),
-            "daily_visits_median": float(np.median(daily)),
-            "daily_visits_p90": float(np.quantile(daily, 0.9)),
-            "stay_minutes": float(vt.stay_minutes),
-        }
-    inf = truth.infections
-    settings = Counter(Setting(int(s)).name.lower() for s in inf.setting)
-    infected = truth.infected_day != NEVER
-    return {
-        "persons": n,
-        "days": days,
-        "households": len(city.households),
-        "household_size_mean": float(city.households.size.mean()),
-        "age_share_0_14": float((p.age < 15).mean()),
-        "age_share_15_59": float(((p.age >= 15) & (p.age < 60)).mean()),
-        "age_share_60_plus": float((p.age >= 60).mean()),
-        "employed_share_18_59": float((p.unit[(p.age >= 18) & (p.age < 60)] >= 0).mean()),
-        "visits_per_person_day": n_visits / max(1, n * days),
-        "scanned_share": n_scanned / max(1, n_visits),
-        "never_scanned_share": float(truth.never_scanned.mean()),
-        "trips_per_person": n_trips / n,
-        "venues": venues,
-        "infections": len(inf),
-        "infections_by_setting": {k: v / max(1, len(inf)) for k, v in sorted(settings.items())},
-        "detected_share": float((truth.detected_day[infected] != NEVER).mean()) if infected.any() else 0.0,
-        "asymptomatic_share": float(truth.asymptomatic[infected].mean()) if infected.any() else 0.0,
-    }

@@ -170,6 +170,7 @@ def _jobs(ctx: BuildContext, unit: I64) -> None:
     staff_in = np.bincount(building, weights=sizes[office], minlength=bkey.shape[0]).astype(np.int64)
     venue[office] = ctx.venues.add(VenueKind.OFFICE_BUILDING, community[first_unit], staff_in)[building]
     flex_ids = ctx.units.add(kinds, community, venue, sizes)
+    ctx.venue_unit.append((venue[fac], flex_ids[fac]))  # a factory operates its own premises
     _place_at_clients(ctx, flex_ids, kinds, community, district)
 
 

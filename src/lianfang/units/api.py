@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from lianfang.core.context import Ctx
-from lianfang.core.web import read_upload, staff_ctx
+from lianfang.core.web import download, read_upload, staff_ctx
 from lianfang.units import exports, imports, repository, service, staff
 from lianfang.units.access import access_unit, require_read, units_filter
 from lianfang.units.models import Unit, UnitMembership
@@ -34,15 +34,6 @@ router = APIRouter(prefix="/api/units", tags=["units"])
 
 def _limit(raw: int) -> int:
     return max(1, min(raw, 500))
-
-
-def _file(body: bytes, fmt: str, name: str) -> Response:
-    fmt = exports.file_format(fmt)
-    return Response(
-        body,
-        media_type=exports.MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
-    )
 
 
 def member_read(row: repository.StaffRow) -> MemberRead:
@@ -94,7 +85,7 @@ def create_unit(body: UnitCreate, ctx: Ctx = Depends(staff_ctx)) -> UnitRead:
 
 @router.get("/export")
 def export_units(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _file(exports.export_units(ctx, format), format, "units")
+    return download(exports.export_units(ctx, format), format, "units")
 
 
 @router.post("/import")
@@ -161,7 +152,9 @@ def add_member(unit_id: int, body: MemberCreate, ctx: Ctx = Depends(staff_ctx)) 
 def export_staff(
     unit_id: int, format: str = "csv", include_ended: bool = False, ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    return _file(exports.export_staff(ctx, unit_id, format, include_ended), format, f"unit-{unit_id}-staff")
+    return download(
+        exports.export_staff(ctx, unit_id, format, include_ended), format, f"unit-{unit_id}-staff"
+    )
 
 
 @router.put("/{unit_id}/staff/{membership_id}", response_model=MemberRead)

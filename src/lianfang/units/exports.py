@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Forbidden
-from lianfang.core.tabular import write_csv, write_xlsx
+from lianfang.core.tabular import file_format, write_table
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.units import repository
 from lianfang.units.access import EXPORT, STAFF, access_unit, require_read, units_filter
@@ -25,18 +25,6 @@ STAFF_COLUMNS = (
     "start_date",
     "end_date",
 )
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def file_format(raw: str) -> str:
-    return "xlsx" if raw == "xlsx" else "csv"
-
-
-def _write(columns: tuple[str, ...], rows: list[list[object]], fmt: str, title: str) -> bytes:
-    return write_xlsx(columns, rows, title) if fmt == "xlsx" else write_csv(columns, rows)
 
 
 def export_units(ctx: Ctx, fmt: str) -> bytes:
@@ -54,7 +42,7 @@ def export_units(ctx: Ctx, fmt: str) -> bytes:
         [u.code, u.name, u.kind, codes.get(u.community_id, ""), u.address, u.contact_name, int(u.active)]
         for u in units
     ]
-    return _write(UNIT_COLUMNS, rows, file_format(fmt), "units")
+    return write_table(fmt, UNIT_COLUMNS, rows, "units")
 
 
 def export_staff(ctx: Ctx, unit_id: int, fmt: str, include_ended: bool = False) -> bytes:
@@ -92,4 +80,4 @@ def export_staff(ctx: Ctx, unit_id: int, fmt: str, include_ended: bool = False) 
         format=file_format(fmt),
         rows=len(rows),
     )
-    return _write(STAFF_COLUMNS, rows, file_format(fmt), "staff")
+    return write_table(fmt, STAFF_COLUMNS, rows, "staff")

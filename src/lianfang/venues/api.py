@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
-from lianfang.core.web import read_upload, staff_ctx
+from lianfang.core.web import download, read_upload, staff_ctx
 from lianfang.venues import imports, repository, service
 from lianfang.venues.access import access_venue, require_read, venues_filter
 from lianfang.venues.schemas import (
@@ -51,12 +51,7 @@ def create_venue(body: VenueCreate, ctx: Ctx = Depends(staff_ctx)) -> VenueRead:
 
 @router.get("/export")
 def export_venues(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    fmt = imports.file_format(format)
-    return Response(
-        imports.export_venues(ctx, fmt),
-        media_type=imports.MEDIA[fmt],
-        headers={"Content-Disposition": f'attachment; filename="venues.{fmt}"'},
-    )
+    return download(imports.export_venues(ctx, format), format, "venues")
 
 
 @router.post("/import")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Forbidden, Problem
-from lianfang.core.tabular import ImportReport, Row, read_table, write_csv, write_xlsx
+from lianfang.core.tabular import ImportReport, Row, read_table, write_table
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.venues import repository
@@ -24,14 +24,6 @@ from lianfang.venues.service import VenueInput, fresh_code, insert_venue, venue_
 
 COLUMNS = ("name", "kind", "community_code")
 EXPORT_COLUMNS = ("code", "name", "kind", "community_code", "address", "capacity", "status")
-MEDIA = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def file_format(raw: str) -> str:
-    return "xlsx" if raw == "xlsx" else "csv"
 
 
 def _capacity(raw: str, row: int) -> tuple[int | None, Problem | None]:
@@ -142,6 +134,4 @@ def export_venues(ctx: Ctx, fmt: str) -> bytes:
         [v.code, v.name, v.kind, codes.get(v.community_id, ""), v.address, v.capacity, v.status]
         for v in venues
     ]
-    if file_format(fmt) == "xlsx":
-        return write_xlsx(EXPORT_COLUMNS, rows, "venues")
-    return write_csv(EXPORT_COLUMNS, rows)
+    return write_table(fmt, EXPORT_COLUMNS, rows, "venues")

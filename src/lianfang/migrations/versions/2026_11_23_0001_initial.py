@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 09:46:06.214468
+Create Date: 2026-11-23 10:43:47.195013
 """
 
 from collections.abc import Sequence
@@ -132,6 +132,47 @@ def upgrade() -> None:
         sa.UniqueConstraint("phone_hash", name=op.f("uq_residents_phone_hash")),
     )
     op.create_table(
+        "sim_people_truth",
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("infected_day", sa.SmallInteger(), nullable=True),
+        sa.Column("onset_day", sa.SmallInteger(), nullable=True),
+        sa.Column("detected_day", sa.SmallInteger(), nullable=True),
+        sa.Column("detection_route", sa.String(length=16), nullable=True),
+        sa.Column("asymptomatic", sa.Boolean(), nullable=False),
+        sa.Column("visits_total", sa.Integer(), nullable=False),
+        sa.Column("visits_scanned", sa.Integer(), nullable=False),
+        sa.Column("never_scanned", sa.Boolean(), nullable=False),
+        sa.PrimaryKeyConstraint("run_id", "person_id", name=op.f("pk_sim_people_truth")),
+    )
+    op.create_table(
+        "sim_runs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("seed", sa.BigInteger(), nullable=False),
+        sa.Column("scenario", sa.String(length=40), nullable=False),
+        sa.Column("persons", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sim_runs")),
+    )
+    op.create_table(
+        "sim_unscanned_visits",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.SmallInteger(), nullable=False),
+        sa.Column("start_minute", sa.SmallInteger(), nullable=False),
+        sa.Column("stay_minutes", sa.SmallInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sim_unscanned_visits")),
+    )
+    with op.batch_alter_table("sim_unscanned_visits", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_sim_unscanned_visits_run_id_venue_id_day", ["run_id", "venue_id", "day"], unique=False
+        )
+
+    op.create_table(
         "households",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
@@ -153,6 +194,42 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_households_jurisdiction_path_code", ["jurisdiction_path", "code"], unique=False
         )
+
+    op.create_table(
+        "sim_infections",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("infectee_id", sa.Integer(), nullable=False),
+        sa.Column("infector_id", sa.Integer(), nullable=True),
+        sa.Column("day", sa.SmallInteger(), nullable=False),
+        sa.Column("infected_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("setting", sa.String(length=16), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["sim_runs.id"], name=op.f("fk_sim_infections_run_id_sim_runs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sim_infections")),
+    )
+    with op.batch_alter_table("sim_infections", schema=None) as batch_op:
+        batch_op.create_index("ix_sim_infections_run_id_day", ["run_id", "day"], unique=False)
+
+    op.create_table(
+        "sim_travel",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("origin", sa.String(length=6), nullable=False),
+        sa.Column("destination", sa.String(length=6), nullable=False),
+        sa.Column("destination_name", sa.String(length=40), nullable=False),
+        sa.Column("depart_date", sa.Date(), nullable=False),
+        sa.Column("return_date", sa.Date(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_id"], ["sim_runs.id"], name=op.f("fk_sim_travel_run_id_sim_runs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sim_travel")),
+    )
+    with op.batch_alter_table("sim_travel", schema=None) as batch_op:
+        batch_op.create_index("ix_sim_travel_run_id_person_id", ["run_id", "person_id"], unique=False)
 
     op.create_table(
         "units",
@@ -636,10 +713,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_units_community_id"))
 
     op.drop_table("units")
+    with op.batch_alter_table("sim_travel", schema=None) as batch_op:
+        batch_op.drop_index("ix_sim_travel_run_id_person_id")
+
+    op.drop_table("sim_travel")
+    with op.batch_alter_table("sim_infections", schema=None) as batch_op:
+        batch_op.drop_index("ix_sim_infections_run_id_day")
+
+    op.drop_table("sim_infections")
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.drop_index("ix_households_jurisdiction_path_code")
 
     op.drop_table("households")
+    with op.batch_alter_table("sim_unscanned_visits", schema=None) as batch_op:
+        batch_op.drop_index("ix_sim_unscanned_visits_run_id_venue_id_day")
+
+    op.drop_table("sim_unscanned_visits")
+    op.drop_table("sim_runs")
+    op.drop_table("sim_people_truth")
     op.drop_table("residents")
     with op.batch_alter_table("one_time_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_one_time_codes_phone_hash_created_at")

@@ -1,5 +1,9 @@
 """scans: day-partitioned on PostgreSQL, a plain table on SQLite (hand-written, see checkins.models)
 
+On PostgreSQL the primary key is (id, scan_date, venue_id): it must hold the partition key (scan_date),
+and the distribution column (venue_id) so that Citus can distribute the table by venue unchanged.
+Partitions per day are created by `checkins.partitions.ensure_scan_partitions`.
+
 Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-23
@@ -31,7 +35,7 @@ CREATE TABLE scans (
     code_id integer,
     idempotency_key varchar(64),
     created_at timestamptz NOT NULL,
-    CONSTRAINT pk_scans PRIMARY KEY (id, scan_date),
+    CONSTRAINT pk_scans PRIMARY KEY (id, scan_date, venue_id),
     CONSTRAINT uq_scans_venue_id_scan_date_idempotency_key UNIQUE (venue_id, scan_date, idempotency_key)
 ) PARTITION BY RANGE (scan_date);
 CREATE TABLE scans_default PARTITION OF scans DEFAULT;

@@ -1,0 +1,171 @@
+"""The single-scan API against a bare ASGI endpoint, both served by uvicorn here, loaded by wrk.
+
+Run: `.venv/bin/python -m bench.scan_api` (needs `wrk`: `apt-get install wrk`; PostgreSQL at
+127.0.0.1:5432; database lianfang_bench_scans is dropped and recreated). About 2 minutes.
+
+1. builds a world (bench.checkins_world): 20,000 persons, 4 venues with operators, codes and device
+   tokens; today's scans partition;
+2. starts `python -m lianfang serve` (the real app, one process, embedded worker on, PostgreSQL with
+   synchronous commit) and `uvicorn bench.checkins_bare:app` (same uvicorn, same defaults);
+3. loads each with wrk (1 thread, 64 connections, loopback), the same JSON bodies: the bare endpoint
+   parses them; the app authenticates the device token, validates, resolves code and person, commits
+   the scan (group commit) before answering with the visitor's status. Every request has its own
+   idempotency key. Rounds alternate (bare, app, bare, app …); the medians are reported;
+4. checks that the scans table holds at least every acknowledged request, and reads the server's peak
+   resident memory from /proc.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from bench.checkins_world import World, build, free_port, rss_mb, start
+from bench.common import Report
+
+CONNECTIONS, SECONDS, ROUNDS = 64, 10, 3
+LUA = """
+local tokens = {%(tokens)s}
+local codes = {%(codes)s}
+local people = {%(people)s}
+local n = 0
+local prefix = "%(prefix)s"
+request = function()
+  n = n + 1
+  local v = (n %% #codes) + 1
+  local body = '{"code":"' .. codes[v] .. '","person_pseudonym":"' .. people[math.random(#people)] ..
+    '","idempotency_key":"b' .. prefix .. '-' .. n .. '"}'
+  return wrk.format("POST", "/api/scans", {["Content-Type"] = "application/json",
+    ["Authorization"] = "Bearer " .. tokens[v]}, body)
+end
+"""
+
+
+def lua_script(world: World, directory: Path) -> Path:
+    """A script whose idempotency keys are new in every call (a fresh prefix)."""
+    quote = lambda values: ",".join(f'"{v}"' for v in values)  # noqa: E731
+    path = directory / f"scan-{secrets.token_hex(4)}.lua"
+    path.write_text(
+        LUA
+        % {
+            "prefix": secrets.token_hex(6),
+            "tokens": quote(world.tokens),
+            "codes": quote(world.code_tokens),
+            "people": quote(world.pseudonyms[:5000]),
+        }
+    )
+    return path
+
+
+def wrk(port: int, script: Path, seconds: int) -> dict[str, float]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{CONNECTIONS}",
+            f"-d{seconds}s",
+            "--latency",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}/",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 60,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return {
+        "rps": rps,
+        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
+        "errors": float(errors.group(1)) if errors else 0.0,
+        "total": float(total),
+    }
+
+
+TARGETS = {
+    "app": ["-m", "lianfang", "serve", "--port", "{port}"],
+    "app, ASGI locale middleware": [
+        "-m",
+        "uvicorn",
+        "--factory",
+        "bench.checkins_locale:create_app",
+        "--port",
+        "{port}",
+        "--log-level",
+        "warning",
+    ],
+}
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    rounds = 1 if "--quick" in sys.argv else ROUNDS
+    seconds = 5 if "--quick" in sys.argv else SECONDS
+    world = build("lianfang_bench_scans", n_persons=20_000, n_venues=4)
+    servers: dict[str, tuple[int, subprocess.Popen[bytes]]] = {}
+    port = free_port()
+    servers["bare"] = (
+        port,
+        start(
+            ["-m", "uvicorn", "bench.checkins_bare:app", "--port", str(port), "--log-level", "warning"],
+            {},
+            port,
+        ),
+    )
+    for name, args in TARGETS.items():
+        port = free_port()
+        servers[name] = (port, start([a.replace("{port}", str(port)) for a in args], world.env, port))
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in servers}
+    peaks: dict[str, float] = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for port, _ in servers.values():
+                wrk(port, lua_script(world, Path(tmp)), 3)  # warm-up
+            for _ in range(rounds):
+                for name, (port, _) in servers.items():
+                    results[name].append(wrk(port, lua_script(world, Path(tmp)), seconds))
+        peaks = {name: rss_mb(proc.pid)[1] for name, (_, proc) in servers.items()}
+    finally:
+        for _, proc in servers.values():
+            proc.terminate()
+            proc.wait(10)
+    engine = create_engine(world.settings.database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(text("SELECT count(*) FROM scans")).scalar_one()
+    engine.dispose()
+    acknowledged = sum(r["total"] - r["errors"] for name in TARGETS for r in results[name])
+    med = {k: statistics.median(r["rps"] for r in v) for k, v in results.items()}
+    report = Report(
+        f"Single-scan API vs bare ASGI endpoint (uvicorn, wrk -t1 -c{CONNECTIONS}, {rounds}x{seconds}s)"
+    )
+    report.add("bare ASGI endpoint (parse JSON)", med["bare"], "req/s")
+    for name in TARGETS:
+        report.add(f"POST /api/scans [{name}]", med[name], "req/s", med["bare"])
+        report.add(f"  p99 latency [{name}]", statistics.median(r["p99"] for r in results[name]), "ms")
+        report.add(f"  non-2xx responses [{name}]", sum(r["errors"] for r in results[name]), "")
+        report.add(f"  server peak resident memory [{name}]", peaks[name], "MB")
+    report.note(
+        "acknowledged scans stored",
+        f"{stored:,} stored >= {acknowledged:,.0f} acknowledged: {stored >= acknowledged}",
+    )
+    for name, runs in results.items():
+        report.note(f"rounds [{name}] (req/s)", ", ".join(f"{r['rps']:,.0f}" for r in runs))
+    report.print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,157 @@
+"""JSON API for scans: post one (gate devices, fast path), upload a batch, check out, a venue's scans,
+a resident's own scans. Writes answer only after their commit (`durable_*` contexts commit before the
+response is sent; single scans await the group-commit writer)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.routing import Route
+
+from lianfang.checkins import ingest, ingest_parse, repository, service
+from lianfang.checkins.access import own_persons
+from lianfang.checkins.fast import ScanEndpoint, post_scan
+from lianfang.checkins.lookup import state_for
+from lianfang.checkins.models import Scan
+from lianfang.checkins.schemas import BatchResult, CheckoutIn, ScanIn, ScanPage, ScanRead, ScanResult, ScanRow
+from lianfang.core.clock import end_of_local_day, utcnow
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Forbidden, Unauthenticated
+from lianfang.core.web import get_ctx, read_upload, resident_ctx, runtime_of, staff_ctx
+from lianfang.people.models import Person
+from lianfang.people.rules import mask_name
+from lianfang.venues.access import access_venue
+
+router = APIRouter(prefix="/api", tags=["checkins"])
+MEDIA = "application/json"
+# The hot path: a plain ASGI route, matched before the documented FastAPI route of the same path below.
+router.routes.append(Route("/api/scans", ScanEndpoint(), methods=["POST"]))
+
+
+def durable_ctx(ctx: Ctx = Depends(get_ctx, scope="function")) -> Ctx:
+    """The request's unit of work, committed before the response is sent (not after)."""
+    if ctx.actor.kind == "anonymous":
+        raise Unauthenticated()
+    return ctx
+
+
+def durable_staff_ctx(ctx: Ctx = Depends(durable_ctx)) -> Ctx:
+    if ctx.actor.kind != "staff":
+        raise Forbidden()
+    return ctx
+
+
+@router.post(
+    "/scans",
+    status_code=201,
+    responses={201: {"model": ScanResult}, 200: {"model": ScanResult, "description": "a retry"}},
+    openapi_extra={
+        "requestBody": {"content": {MEDIA: {"schema": ScanIn.model_json_schema()}}, "required": True}
+    },
+)
+async def create_scan(request: Request) -> Response:
+    """Register one visit (device token of the venue's operator). Answers once the scan is committed,
+    with the visitor's current status; a retry with the same idempotency key returns the original.
+    (Served by `fast.ScanEndpoint`, registered before this route; this one documents it and serves
+    the same way if it is ever reached.)"""
+    status, body = await post_scan(request, state_for(runtime_of(request)))
+    return Response(body, status_code=status, media_type=MEDIA)
+
+
+def _kind(request: Request, filename: str = "") -> str:
+    name = filename.lower()
+    content_type = request.headers.get("content-type", "")
+    if name.endswith(".csv") or "csv" in content_type:
+        return "csv"
+    if name.endswith((".ndjson", ".jsonl")) or "ndjson" in content_type or "jsonl" in content_type:
+        return "ndjson"
+    return "json"
+
+
+@router.post("/scans/batch", responses={200: {"model": BatchResult}})
+async def upload_batch(request: Request, ctx: Ctx = Depends(durable_staff_ctx)) -> Response:
+    """Scans uploaded later (offline gates): a JSON array, NDJSON, or CSV (columns code,
+    idempotency_key, scanned_at, left_at, person_pseudonym, id_number), as the body or as a `file`
+    upload. One result per line; valid lines are kept; re-sending the batch creates nothing new."""
+    filename = ""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        async with request.form() as form:  # closes the uploaded file's spool
+            upload = form.get("file")
+            if not isinstance(upload, UploadFile):
+                raise DomainError("请上传文件（file）", "upload the batch as `file`", 422)
+            filename = upload.filename or ""
+            content = await run_in_threadpool(read_upload, upload)  # type: ignore[arg-type]
+    else:
+        content = await request.body()
+        if len(content) > 50 * 1024 * 1024:
+            raise DomainError("请求超过50MB，请拆分后上传", "the body is larger than 50 MB; split it", 413)
+    state = state_for(runtime_of(request))
+    outcomes = await run_in_threadpool(ingest.ingest, ctx, state.hasher, content, _kind(request, filename))
+    return Response(ingest_parse.report_json(outcomes), media_type=MEDIA)
+
+
+@router.post("/scans/{scan_id}/checkout", response_model=ScanRead)
+def checkout(scan_id: int, body: CheckoutIn | None = None, ctx: Ctx = Depends(durable_ctx)) -> ScanRead:
+    """End a visit: the venue's operator (or registry staff over it), or the visitor themself."""
+    scan = service.checkout(ctx, scan_id, body.left_at if body else None)
+    return ScanRead.model_validate(scan)
+
+
+def _rows(ctx: Ctx, scans: list[Scan], venue_names: dict[int, str]) -> list[ScanRow]:
+    persons: dict[int, Person] = repository.persons_by_ids(ctx.session, (s.person_id for s in scans))
+    out = []
+    for s in scans:
+        person = persons.get(s.person_id) if s.person_id is not None else None
+        row: dict[str, Any] = ScanRead.model_validate(s).model_dump()
+        out.append(
+            ScanRow(
+                **row,
+                venue_name=venue_names.get(s.venue_id, ""),
+                name_masked=mask_name(person.name) if person else "",
+            )
+        )
+    return out
+
+
+@router.get("/venues/{venue_id}/scans", response_model=ScanPage)
+def venue_scans(
+    venue_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    cursor: str | None = None,
+    limit: int = 100,
+    ctx: Ctx = Depends(staff_ctx),
+) -> ScanPage:
+    """A venue's scans taken in [start, end) (default: today), newest first; `cursor` from the last page."""
+    venue = access_venue(ctx.session, ctx.actor, venue_id)
+    end = end or end_of_local_day(ctx.now)
+    start = start or end - timedelta(days=1)
+    size = max(1, min(limit, 1000))
+    scans = repository.venue_page(
+        ctx.session, venue.id, start, end, repository.decode_cursor(cursor), size + 1
+    )
+    items = _rows(ctx, scans[:size], {venue.id: venue.name})
+    return ScanPage(
+        items=items, next_cursor=repository.encode_cursor(scans[size - 1]) if len(scans) > size else None
+    )
+
+
+@router.get("/me/scans", response_model=ScanPage)
+def my_scans(cursor: str | None = None, limit: int = 50, ctx: Ctx = Depends(resident_ctx)) -> ScanPage:
+    """The signed-in resident's own recent scans (every person registered under their phone)."""
+    persons = own_persons(ctx.session, ctx.actor)
+    since = utcnow() - timedelta(days=service.retention_days(ctx.settings))
+    size = max(1, min(limit, 200))
+    scans = repository.persons_page(
+        ctx.session, [p.id for p in persons], since, repository.decode_cursor(cursor), size + 1
+    )
+    venues = repository.venues_by_ids(ctx.session, (s.venue_id for s in scans[:size]))
+    items = _rows(ctx, scans[:size], {v.id: v.name for v in venues.values()})
+    return ScanPage(
+        items=items, next_cursor=repository.encode_cursor(scans[size - 1]) if len(scans) > size else None
+    )

@@ -1,0 +1,151 @@
+"""The single-scan path, built for a city's gates: async, no per-request session on the hot path.
+
+A request is authenticated from a short-lived cache of tokens (15 s: a revoked token stops working
+within that), its body is validated, the code comes from a short-lived cache (a miss is one trip to a
+worker thread, shared by every request waiting for the same code), and the row, naming its person by a
+look-up key, goes to the group-commit writer, which resolves the persons of a whole batch in one query
+and commits; the request answers when its row is committed. Errors are raised as domain errors and
+rendered like every API error. Used by `POST /api/scans` and by the scan page's form."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from fastapi import Request
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Receive, Scope, Send
+
+from lianfang.accounts.auth import presented_token
+from lianfang.checkins.lookup import CodeInfo, ScanState, person_key, state_for
+from lianfang.checkins.rules import Status
+from lianfang.checkins.schemas import ScanIn
+from lianfang.checkins.service import build_row, input_problems, retention_days, scan_problems, status_of
+from lianfang.checkins.status import provider_for
+from lianfang.checkins.writer import Written
+from lianfang.core import i18n
+from lianfang.core.access import ANONYMOUS, Actor
+from lianfang.core.clock import utcnow
+from lianfang.core.db import transaction
+from lianfang.core.errors import Forbidden, Invalid, Problem, Unauthenticated
+
+
+def _authenticate(state: ScanState, request: Request) -> Actor:
+    with transaction(state.runtime.factory) as session:
+        actor: Actor = request.app.state.authenticate(session, request, state.runtime)
+        return actor
+
+
+async def cached_actor(request: Request, state: ScanState) -> Actor:
+    token = presented_token(request)
+    if token is None:
+        return ANONYMOUS
+    key = hashlib.sha256(token.encode()).hexdigest()
+    hit, actor = state.actors.get(key)
+    if not hit or actor is None:
+        actor = await state.once("actor:" + key, lambda: run_in_threadpool(_authenticate, state, request))
+        if actor.kind in {"staff", "resident"}:
+            state.actors.put(key, actor)
+    request.state.actor = actor
+    return actor
+
+
+def validation_problems(exc: ValidationError) -> list[Problem]:
+    return [
+        Problem(
+            ".".join(str(p) for p in err.get("loc", ())) or "body",
+            "输入不符合要求：" + str(err.get("msg", "")),
+            str(err.get("msg", "")),
+        )
+        for err in exc.errors()
+    ]
+
+
+def _status_in_thread(state: ScanState, person_id: int | None, now: datetime) -> Status:
+    with transaction(state.runtime.factory) as session:
+        return status_of(session, state.runtime.bus, person_id, now)
+
+
+async def status_for(state: ScanState, person_id: int | None, now: datetime) -> Status:
+    if person_id is not None and provider_for(state.runtime.bus).needs_session:
+        return await run_in_threadpool(_status_in_thread, state, person_id, now)
+    return status_of(None, state.runtime.bus, person_id, now)
+
+
+def status_dict(status: Status) -> dict[str, Any]:
+    return {
+        "colour": status.colour,
+        "label": i18n.pick(status.label_zh, status.label_en),
+        "label_zh": status.label_zh,
+        "label_en": status.label_en,
+        "alert": status.alert,
+        "known": status.known,
+    }
+
+
+def result_body(written: Written, code: CodeInfo, status: Status) -> bytes:
+    person = written.person
+    visitor = None
+    if person is not None:
+        visitor = {
+            "person_id": person.person_id,
+            "name_masked": person.name_masked,
+            "id_masked": person.id_masked,
+        }
+    body = {
+        "scan_id": written.scan_id,
+        "duplicate": written.duplicate,
+        "venue_id": code.venue_id,
+        "venue_name": code.venue_name,
+        "scanned_at": written.scanned_at.isoformat(),
+        "stay_until": written.stay_until.isoformat(),
+        "visitor": visitor,
+        "status": status_dict(status),
+    }
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+async def post_scan(request: Request, state: ScanState) -> tuple[int, bytes]:
+    """Validate, write (awaiting the commit) and describe one scan posted by a device."""
+    actor = await cached_actor(request, state)
+    if actor.kind == "anonymous":
+        raise Unauthenticated()
+    if actor.kind != "staff":
+        raise Forbidden()
+    try:
+        data = ScanIn.model_validate_json(await request.body())
+    except ValidationError as exc:
+        raise Invalid(validation_problems(exc)) from None
+    now = utcnow()
+    item = data.to_input()
+    problems = input_problems(item, now, None)
+    if problems:
+        raise Invalid(problems)
+    code = await state.code_async(item.code)
+    problems = scan_problems(actor, item, code, now, retention_days(state.runtime.settings), None)
+    if problems:
+        raise Invalid(problems)
+    assert code is not None
+    key = person_key(item.person_pseudonym, item.id_number, state.hasher)
+    row = build_row(
+        code, None, None, item.scanned_at or now, item.left_at, "api", item.idempotency_key, now, key
+    )
+    written = await state.writer.write(row)  # raises Invalid when the person is not registered
+    status = await status_for(state, written.person_id, now)
+    return (200 if written.duplicate else 201), result_body(written, code, status)
+
+
+class ScanEndpoint:
+    """`POST /api/scans` as a plain ASGI endpoint: FastAPI's per-route machinery (dependency solving,
+    parameter parsing, two exit stacks) costs more than the whole scan, so the hottest route is a
+    Starlette route. Errors raised here are rendered by the app's handlers like every API error."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        status, body = await post_scan(request, state_for(scope["app"].state.runtime))
+        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,310 @@
+"""Batch upload of scans (gate devices that were offline, venue systems): a JSON array, NDJSON or CSV.
+
+Every line is checked on its own and gets its own result (created, duplicate with the original scan's
+id, or rejected with its problems); the valid lines are kept. Re-sending a batch creates nothing new.
+
+Built for 100,000-line uploads. A first quick pass collects the persons the lines name, resolved in one
+query. The second pass turns lines into table rows with per-batch caches (a code is looked up and
+judged once, a day's default stay computed once; a line that is not plainly valid goes through the full
+checks of `service`, which say what is wrong) and, on PostgreSQL, streams them straight into `scans`
+with COPY while it goes, so the database stores rows while Python checks the next ones (ids are drawn
+from the sequence beforehand). If a key was already stored (a retried upload) the COPY is undone and
+the rows go through the group statement (`pgwrite.BATCH`: ON CONFLICT DO NOTHING, original scans
+reported), in chunks. On SQLite, row inserts (`writer.write_rows`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from psycopg import Copy
+from psycopg.errors import UniqueViolation
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lianfang.checkins import rules
+from lianfang.checkins.ingest_parse import Outcome, parse, read_time
+from lianfang.checkins.lookup import CodeInfo, IdHasher, code_infos
+from lianfang.checkins.service import ScanInput, input_problems, may_post_for, retention_days, scan_problems
+from lianfang.checkins.writer import COLUMNS, ScanRow, Written, write_rows
+from lianfang.core import audit
+from lianfang.core.clock import SHANGHAI, local_date
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Problem
+from lianfang.people.models import Person
+
+CHUNK, FALLBACK_CHUNK, COPY_CHUNK = 500, 5000, 5000
+Row = tuple[Any, ...]  # the table's columns in writer.COLUMNS order
+
+
+class _Checker:
+    """Per-batch state: the codes seen, the window of acceptable times, default stays per day."""
+
+    def __init__(self, ctx: Ctx, hasher: IdHasher) -> None:
+        self.ctx, self.hasher = ctx, hasher
+        self.retention = retention_days(ctx.settings)
+        self.latest = ctx.now + rules.MAX_FUTURE
+        self.earliest = rules.earliest_accepted(local_date(ctx.now), self.retention)
+        self.codes: dict[str, tuple[CodeInfo | None, bool]] = {}  # raw -> (code, accepts any time)
+        self.stays: dict[tuple[date, str], timedelta] = {}
+        self.hashes: dict[str, str] = {}
+
+    def person_key(self, pseudonym: str, id_number: str) -> str | None:
+        if pseudonym:
+            return f"p:{pseudonym}"
+        if not id_number:
+            return None
+        digest = self.hashes.get(id_number)
+        if digest is None:
+            digest = self.hashes[id_number] = self.hasher(id_number)
+        return f"h:{digest}"
+
+    def load_codes(self, raws: set[str]) -> None:
+        """Look up every code the batch names (before the COPY holds the connection)."""
+        for raw, info in code_infos(self.ctx.session, raws).items():
+            plain = info is not None and may_post_for(self.ctx.actor, info)
+            plain = (
+                plain and info is not None and info.status in {"active", "open"} and info.expires_at is None
+            )
+            self.codes[raw] = (info, plain)
+
+    def code(self, raw: str) -> tuple[CodeInfo | None, bool]:
+        return self.codes.get(raw, (None, False))
+
+    def row(self, number: int, fields: list[str] | None, outcome: Outcome) -> Row | None:
+        """The table row (with the person's look-up key in place of its id) or None, with problems."""
+        if fields is None:
+            outcome.problems.append(
+                Problem("", "该行不是有效的记录", "this line is not a valid record", number)
+            )
+            return None
+        raw_code, key, raw_at, raw_left, pseudonym, id_number = fields
+        at = read_time(raw_at, "scanned_at", number, outcome.problems)
+        code, plain = self.code(raw_code)
+        if (
+            plain
+            and at is not None
+            and self.earliest <= at <= self.latest
+            and not raw_left
+            and pseudonym
+            and not id_number
+            and rules.KEY.fullmatch(key)
+        ):
+            assert code is not None
+            return self._table_row(code, at, None, key, f"p:{pseudonym}")
+        return self._checked(number, fields, at, code, outcome)
+
+    def _checked(
+        self, number: int, fields: list[str], at: datetime | None, code: CodeInfo | None, outcome: Outcome
+    ) -> Row | None:
+        """The full checks, which name every problem of the line."""
+        raw_code, key, raw_at, raw_left, pseudonym, id_number = fields
+        left = read_time(raw_left, "left_at", number, outcome.problems)
+        if not raw_at:
+            outcome.problems.append(
+                Problem("scanned_at", "缺少扫码时间", "scanned_at is required in a batch", number)
+            )
+        item = ScanInput(raw_code, key, at, left, pseudonym or None, id_number or None)
+        outcome.problems += input_problems(item, self.ctx.now, number)
+        if at is not None:
+            outcome.problems += scan_problems(
+                self.ctx.actor, item, code, self.ctx.now, self.retention, number
+            )
+        person = self.person_key(pseudonym, id_number)
+        if outcome.problems or code is None or at is None or person is None:
+            return None
+        return self._table_row(code, at, left, key, person)
+
+    def _table_row(self, code: CodeInfo, at: datetime, left: datetime | None, key: str, person: str) -> Row:
+        day = at.astimezone(SHANGHAI).date()
+        if left is None:
+            stay = self.stays.get((day, code.venue_kind))
+            if stay is None:
+                stay = self.stays[(day, code.venue_kind)] = rules.default_stay(day, code.venue_kind)
+            until = at + stay
+        else:
+            until = rules.stay_until(at, left, code.venue_kind)
+        return (
+            day,
+            code.venue_id,
+            person,
+            None,
+            at,
+            until,
+            left is not None,
+            "batch",
+            code.code_id,
+            key,
+            self.ctx.now,
+        )
+
+
+def _persons(session: Session, keys: set[str]) -> dict[str, int]:
+    """Person ids by look-up key (`p:` pseudonym, `h:` ID-number hash): on PostgreSQL one query per kind
+    with the values as one JSON parameter, elsewhere IN lists."""
+    found: dict[str, int] = {}
+    if session.get_bind().dialect.name == "postgresql":
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        with driver.cursor() as cursor:
+            for prefix, name in (("p", "pseudonym"), ("h", "id_hash")):
+                values = [k[2:] for k in keys if k.startswith(prefix + ":")]
+                if values:
+                    cursor.execute(
+                        f"SELECT id, {name} FROM people "  # noqa: S608 (a constant column name)
+                        f"WHERE {name} IN (SELECT json_array_elements_text(%s::json))",
+                        [json.dumps(values)],
+                    )
+                    found.update({f"{prefix}:{value}": person_id for person_id, value in cursor.fetchall()})
+        return found
+    for prefix, column in (("p", Person.pseudonym), ("h", Person.id_hash)):
+        ordered = sorted(k[2:] for k in keys if k.startswith(prefix + ":"))
+        for start in range(0, len(ordered), CHUNK):
+            stmt = select(Person.id, column).where(column.in_(ordered[start : start + CHUNK]))
+            found.update({f"{prefix}:{value}": person_id for person_id, value in session.execute(stmt)})
+    return found
+
+
+class _CopySink:
+    """Rows streamed into `COPY scans` inside a savepoint, each with an id drawn beforehand."""
+
+    def __init__(self, session: Session, lines: int) -> None:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        self.cursor = driver.cursor()
+        self.cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence('scans', 'id')) FROM generate_series(1, %s)",
+            [max(lines, 1)],
+        )
+        self.ids = iter([i for (i,) in self.cursor.fetchall()])
+        self.buffer: list[str] = []
+        self.created = ""
+        self.conflict = False
+        self.copy: Copy | None = None
+
+    @contextmanager
+    def streaming(self) -> Iterator[None]:
+        self.cursor.execute("SAVEPOINT scans_copy")
+        try:
+            with self.cursor.copy(f"COPY scans (id, {', '.join(COLUMNS)}) FROM STDIN") as copy:
+                self.copy = copy
+                yield
+                self.flush()
+        except UniqueViolation:
+            self.cursor.execute("ROLLBACK TO SAVEPOINT scans_copy")
+            self.conflict = True
+        except BaseException:
+            self.cursor.execute("ROLLBACK TO SAVEPOINT scans_copy")
+            raise
+        else:
+            self.cursor.execute("RELEASE SAVEPOINT scans_copy")
+        finally:
+            self.cursor.close()
+
+    def add(self, outcome: Outcome, row: Row) -> None:
+        day, venue, person, _resident, at, until, out, source, code, key, created = row
+        if not self.created:
+            self.created = created.isoformat()  # one batch, one time of upload
+        outcome.scan_id = scan_id = next(self.ids)
+        code_text = "\\N" if code is None else code
+        # Every text value is validated (keys: [A-Za-z0-9._:-]) or made here: nothing needs escaping.
+        self.buffer.append(
+            f"{scan_id}\t{day}\t{venue}\t{person}\t\\N\t{at.isoformat()}\t{until.isoformat()}\t"
+            f"{'t' if out else 'f'}\t{source}\t{code_text}\t{key}\t{self.created}\n"
+        )
+        if len(self.buffer) >= COPY_CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            assert self.copy is not None
+            self.copy.write("".join(self.buffer))
+            self.buffer = []
+
+
+def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[int, set[str]]:
+    """How many lines, which persons they name, and the codes they name (looked up here)."""
+    lines, keys, raws = 0, set(), set()
+    for _, fields in parse(content, kind):
+        lines += 1
+        if lines > rules.MAX_BATCH:
+            raise DomainError(
+                f"每批最多{rules.MAX_BATCH}条", f"a batch holds at most {rules.MAX_BATCH} scans", 413
+            )
+        if fields is not None:
+            raws.add(fields[0])
+            key = checker.person_key(fields[4], fields[5])
+            if key is not None:
+                keys.add(key)
+    checker.load_codes(raws)
+    return lines, keys
+
+
+def ingest(ctx: Ctx, hasher: IdHasher, content: bytes, kind: str) -> list[Outcome]:
+    """Check every line, write the valid ones, and return one outcome per line."""
+    checker = _Checker(ctx, hasher)
+    lines, keys = _first_pass(checker, content, kind)
+    persons = _persons(ctx.session, keys)
+    postgres = ctx.session.get_bind().dialect.name == "postgresql"
+    sink = _CopySink(ctx.session, lines) if postgres else None
+    outcomes: list[Outcome] = []
+    kept: list[tuple[Outcome, Row]] = []
+    first: dict[tuple[int, date, str], Outcome] = {}
+    repeats: list[tuple[Outcome, Outcome]] = []
+    with sink.streaming() if sink else _nothing():
+        for number, fields in parse(content, kind):
+            outcome = Outcome(number)
+            outcomes.append(outcome)
+            row = checker.row(number, fields, outcome)
+            if row is None:
+                continue
+            person_id = persons.get(row[2])
+            if person_id is None:
+                outcome.problems.append(rules.unknown_person(row[2], number))
+                continue
+            row = (row[0], row[1], person_id, *row[3:])
+            key = (row[1], row[0], row[9])
+            if key in first:
+                repeats.append((outcome, first[key]))  # the same key twice in one batch
+                continue
+            first[key] = outcome
+            kept.append((outcome, row))
+            if sink is not None:
+                sink.add(outcome, row)
+    if sink is None or sink.conflict:
+        _insert(ctx.session, kept)
+    else:
+        for outcome, _ in kept:
+            outcome.result = "created"
+    for outcome, original in repeats:
+        outcome.result, outcome.scan_id = "duplicate", original.scan_id
+    _audit(ctx, outcomes, [r for _, r in kept])
+    return outcomes
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
+
+
+def _insert(session: Session, kept: list[tuple[Outcome, Row]]) -> None:
+    """Insert skipping stored keys, reporting originals (SQLite, or a retried upload), in chunks."""
+    for start in range(0, len(kept), FALLBACK_CHUNK):
+        chunk = kept[start : start + FALLBACK_CHUNK]
+        for (outcome, _), result in zip(
+            chunk, write_rows(session, [ScanRow(*r) for _, r in chunk]), strict=True
+        ):
+            assert isinstance(result, Written)  # persons were resolved before: rows carry no key
+            outcome.result = "duplicate" if result.duplicate else "created"
+            outcome.scan_id = result.scan_id
+
+
+def _audit(ctx: Ctx, outcomes: list[Outcome], rows: list[Row]) -> None:
+    venues = sorted({r[1] for r in rows})
+    counts = {k: sum(1 for o in outcomes if o.result == k) for k in ("created", "duplicate", "rejected")}
+    audit.record(
+        ctx, "scans.batch", "scan_batch", None, None, lines=len(outcomes), venues=venues[:100], **counts
+    )

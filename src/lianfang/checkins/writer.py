@@ -1,0 +1,300 @@
+"""Writing scans: one multi-row statement per transaction, and the group-commit writer.
+
+The database commits a few thousand single-row transactions a second (each waits for its WAL flush), so
+the single-scan paths do not commit per request: a request hands its validated row to the writer and
+awaits it; the writer takes everything queued (up to `max_batch` rows), resolves the rows' persons and
+inserts the rows in one transaction, commits, and only then wakes the requests, which answer. Under load
+many rows share one commit; alone, a row waits for nothing but its own commit. Nothing is acknowledged
+before its commit, so a server killed right after answering has lost nothing it answered.
+
+A row names its person by a look-up key (`p:` pseudonym, `h:` ID-number hash) that the writer resolves
+for the whole batch in one query; a row whose person is not registered is refused (`Invalid`) and the
+others go on. The idempotency key is unique per (venue, day): a retried row inserts nothing and gets
+the original scan. This module's thread writer serves SQLite and tests; `async_writer` serves a
+PostgreSQL server from its event loop with the same statements."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, or_, select, tuple_
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from lianfang.checkins.models import Scan
+from lianfang.checkins.rules import PersonInfo, unknown_person
+from lianfang.core.db import transaction
+from lianfang.core.errors import Invalid
+from lianfang.people.models import Person
+from lianfang.people.rules import mask_name
+
+log = logging.getLogger("lianfang.checkins")
+Key = tuple[int, date, str]
+
+COLUMNS = (
+    "scan_date",
+    "venue_id",
+    "person_id",
+    "resident_id",
+    "scanned_at",
+    "stay_until",
+    "checked_out",
+    "source",
+    "code_id",
+    "idempotency_key",
+    "created_at",
+)
+
+
+@dataclass(frozen=True)
+class ScanRow:
+    scan_date: date
+    venue_id: int
+    person_id: int | None
+    resident_id: int | None
+    scanned_at: datetime
+    stay_until: datetime
+    checked_out: bool
+    source: str
+    code_id: int | None
+    idempotency_key: str
+    created_at: datetime
+    person_key: str | None = None  # resolved by the writer into person_id when given
+
+    @property
+    def key(self) -> Key:
+        return (self.venue_id, self.scan_date, self.idempotency_key)
+
+    def values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, c) for c in COLUMNS)
+
+
+@dataclass(frozen=True)
+class Written:
+    """The stored scan for a row: new, or the original one when the key had been used (`duplicate`)."""
+
+    scan_id: int
+    duplicate: bool
+    scanned_at: datetime
+    stay_until: datetime
+    person_id: int | None
+    person: PersonInfo | None = None
+
+
+Outcome = Written | BaseException
+
+
+def person_rows(found: Sequence[tuple[int, str, str, str, str]]) -> dict[str, PersonInfo]:
+    """Persons by look-up key, from (id, pseudonym, id_hash, name, id_masked) rows."""
+    out: dict[str, PersonInfo] = {}
+    for person_id, pseudonym, digest, name, id_masked in found:
+        info = PersonInfo(person_id, mask_name(name), id_masked)
+        out[f"p:{pseudonym}"] = out[f"h:{digest}"] = info
+    return out
+
+
+def person_params(rows: Sequence[ScanRow]) -> list[list[str]] | None:
+    keys = {r.person_key for r in rows if r.person_key}
+    if not keys:
+        return None
+    return [[k[2:] for k in keys if k.startswith("p:")], [k[2:] for k in keys if k.startswith("h:")]]
+
+
+def bind_persons(rows: Sequence[ScanRow], persons: dict[str, PersonInfo]) -> list[ScanRow | Invalid]:
+    """Each row with its person id filled in, or the problem when its person is not registered."""
+    out: list[ScanRow | Invalid] = []
+    for row in rows:
+        if row.person_key is None:
+            out.append(row)
+        elif row.person_key in persons:
+            out.append(replace(row, person_id=persons[row.person_key].person_id))
+        else:
+            out.append(Invalid([unknown_person(row.person_key)]))
+    return out
+
+
+def results(
+    rows: Sequence[ScanRow | Invalid],
+    new: dict[Key, int],
+    old: dict[Key, tuple[Any, ...]],
+    persons: dict[str, PersonInfo] | None = None,
+) -> list[Outcome]:
+    out: list[Outcome] = []
+    claimed: set[Key] = set()
+    for row in rows:
+        if isinstance(row, Invalid):
+            out.append(row)
+            continue
+        person = (persons or {}).get(row.person_key) if row.person_key else None
+        if row.key in new and row.key not in claimed:
+            claimed.add(row.key)  # the same key twice in one batch: the second is a duplicate
+            out.append(Written(new[row.key], False, row.scanned_at, row.stay_until, row.person_id, person))
+        elif row.key in new:
+            out.append(Written(new[row.key], True, row.scanned_at, row.stay_until, row.person_id, person))
+        else:
+            scan_id, scanned_at, stay, person_id = old[row.key]
+            same = person if person is not None and person.person_id == person_id else None
+            out.append(Written(scan_id, True, scanned_at, stay, person_id, same))
+    return out
+
+
+def write_rows(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
+    """Resolve persons and insert rows (one statement on PostgreSQL), skipping keys already stored;
+    one outcome per row, in order."""
+    if not rows:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return _write_postgres(session, rows)
+    return _write_sqlite(session, rows)
+
+
+def _write_postgres(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
+    from lianfang.checkins import pgwrite
+
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(pgwrite.BATCH, pgwrite.batch_params(rows))
+        outcomes = pgwrite.batch_outcomes(rows, cursor.fetchall())
+        found: list[tuple[Any, ...]] = []
+        if any(o is None for o in outcomes):
+            cursor.execute(pgwrite.EXISTING, pgwrite.existing_params(rows, outcomes))
+            found = cursor.fetchall()
+    return pgwrite.complete(rows, outcomes, found)
+
+
+def _sqlite_persons(session: Session, rows: Sequence[ScanRow]) -> dict[str, PersonInfo]:
+    wanted = person_params(rows)
+    if not wanted:
+        return {}
+    found = session.execute(
+        select(Person.id, Person.pseudonym, Person.id_hash, Person.name, Person.id_masked).where(
+            or_(Person.pseudonym.in_(wanted[0]), Person.id_hash.in_(wanted[1]))
+        )
+    )
+    return person_rows([tuple(r) for r in found])  # type: ignore[misc]
+
+
+def _write_sqlite(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
+    table = Scan.__table__
+    assert isinstance(table, Table)
+    persons = _sqlite_persons(session, rows)
+    bound = bind_persons(rows, persons)
+    new: dict[Key, int] = {}
+    for row in bound:
+        if isinstance(row, Invalid):
+            continue
+        stmt = (
+            sqlite_insert(table)
+            .values(dict(zip(COLUMNS, row.values(), strict=True)))
+            .on_conflict_do_nothing(index_elements=["venue_id", "scan_date", "idempotency_key"])
+            .returning(table.c.id)
+        )
+        scan_id = session.execute(stmt).scalar()
+        if scan_id is not None:
+            new[row.key] = scan_id
+    missing = [r.key for r in bound if isinstance(r, ScanRow) and r.key not in new]
+    old: dict[Key, tuple[Any, ...]] = {}
+    for start in range(0, len(missing), 300):
+        key = tuple_(Scan.venue_id, Scan.scan_date, Scan.idempotency_key)
+        found = session.execute(
+            select(Scan.id, Scan.venue_id, Scan.scan_date, Scan.idempotency_key)
+            .add_columns(Scan.scanned_at, Scan.stay_until, Scan.person_id)
+            .where(key.in_(missing[start : start + 300]))
+        )
+        old.update({(v, d, k): (i, s, u, p) for i, v, d, k, s, u, p in found})
+    return results(bound, new, old, persons)
+
+
+@dataclass
+class _Pending:
+    row: ScanRow
+    future: asyncio.Future[Written]
+    loop: asyncio.AbstractEventLoop
+
+
+def settle(pairs: Sequence[tuple[asyncio.Future[Written], Outcome]]) -> None:
+    for future, outcome in pairs:
+        if future.done():  # the request was cancelled (client went away); its row is stored anyway
+            continue
+        if isinstance(outcome, BaseException):
+            future.set_exception(outcome)
+        else:
+            future.set_result(outcome)
+
+
+class GroupCommitWriter:
+    """A background thread that batches rows from concurrent requests into commits. It starts on the
+    first row and stops after `idle_seconds` without any."""
+
+    def __init__(self, factory: sessionmaker[Session], max_batch: int = 1000, idle_seconds: float = 5.0):
+        self._factory = factory
+        self._max_batch = max_batch
+        self._idle = idle_seconds
+        self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running = False
+        self.commits = 0
+        self.rows = 0
+
+    async def write(self, row: ScanRow) -> Written:
+        """Queue a row and wait until it is committed."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[Written] = loop.create_future()
+        with self._lock:
+            self._queue.put(_Pending(row, future, loop))
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._run, name="scan-writer", daemon=True).start()
+        return await future
+
+    def _run(self) -> None:
+        while True:
+            try:
+                first = self._queue.get(timeout=self._idle)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._running = False
+                        return
+                continue
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    batch.append(self._queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._deliver(batch, self._commit([p.row for p in batch]))
+
+    def _commit(self, rows: list[ScanRow]) -> list[Outcome]:
+        try:
+            with transaction(self._factory) as session:
+                outcomes = write_rows(session, rows)
+            self.commits += 1
+            self.rows += len(rows)
+            return outcomes
+        except Exception as exc:
+            if len(rows) == 1:
+                log.exception("scan write failed")
+                return [exc]
+        return [self._commit([row])[0] for row in rows]  # one bad row must not fail the others
+
+    @staticmethod
+    def _deliver(batch: list[_Pending], outcomes: list[Outcome]) -> None:
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Written], Outcome]]]
+        by_loop = defaultdict(list)
+        for pending, outcome in zip(batch, outcomes, strict=True):
+            by_loop[pending.loop].append((pending.future, outcome))
+        for loop, pairs in by_loop.items():
+            try:
+                loop.call_soon_threadsafe(settle, pairs)
+            except RuntimeError:  # the loop closed (server shutting down); the rows are committed
+                log.warning("scan writer: event loop closed before %d answers", len(pairs))

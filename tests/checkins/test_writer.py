@@ -1,0 +1,99 @@
+"""The group-commit writers: concurrent rows share commits, a bad row fails alone, an unregistered
+person is refused per row, a retried key returns the original; the event-loop writer on PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from lianfang.checkins.async_writer import AsyncGroupWriter
+from lianfang.checkins.models import Scan
+from lianfang.checkins.rules import scan_date
+from lianfang.checkins.writer import GroupCommitWriter, ScanRow
+from lianfang.core.errors import Invalid
+from tests.factories.checkins import visitor
+from tests.factories.jurisdictions import make_city
+
+
+def _row(now, venue_id, key, person_id=1, person_key=None):
+    return ScanRow(
+        scan_date(now),
+        venue_id,
+        person_id,
+        None,
+        now,
+        now + timedelta(minutes=5),
+        False,
+        "api",
+        None,
+        key,
+        now,
+        person_key,
+    )
+
+
+async def _write_all(writer, rows):
+    return await asyncio.gather(*(writer.write(r) for r in rows), return_exceptions=True)
+
+
+def test_concurrent_rows_share_commits_and_fail_alone(ctx, runtime, session):
+    city = make_city(ctx)
+    person = visitor(ctx, city["110105001001"], name="陈九")
+    session.commit()
+    writer = GroupCommitWriter(runtime.factory, idle_seconds=0.2)
+    good = asyncio.run(_write_all(writer, [_row(ctx.now, 7, f"v{i}") for i in range(40)]))
+    assert len({r.scan_id for r in good}) == 40
+    assert writer.commits < writer.rows  # rows that arrived together shared commits
+    rows = [_row(ctx.now, 7, f"w{i}") for i in range(40)]
+    rows.append(_row(ctx.now, None, "broken"))  # NOT NULL venue: fails on its own
+    rows.append(_row(ctx.now, 7, "who", None, "p:nobody"))
+    rows.append(_row(ctx.now, 7, "named", None, f"p:{person.pseudonym}"))
+    rows.append(_row(ctx.now, 7, "w0"))  # a retry of the first
+    results = asyncio.run(_write_all(writer, rows))
+    written = results[:40]
+    assert all(not r.duplicate for r in written) and len({r.scan_id for r in written}) == 40
+    assert isinstance(results[40], Exception)
+    assert isinstance(results[41], Invalid) and results[41].problems[0].field == "person_pseudonym"
+    assert results[42].person_id == person.id and results[42].person.name_masked == "陈*"
+    assert results[43].duplicate and results[43].scan_id == written[0].scan_id
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Scan).where(Scan.venue_id == 7)) == 81
+
+
+@pytest.fixture
+def outside(settings):
+    """A real connection outside the test's transaction (the event-loop writer commits for real)."""
+    if not settings.database_url.startswith("postgresql"):
+        pytest.skip("the event-loop writer serves PostgreSQL")
+    engine = create_engine(settings.database_url)
+    yield engine
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM scans WHERE venue_id >= 900000"))
+    engine.dispose()
+
+
+def test_the_event_loop_writer_on_postgresql(ctx, settings, outside):
+    writer = AsyncGroupWriter(make_url(settings.database_url), connections=2)
+    rows = [_row(ctx.now, 900001, f"a{i}") for i in range(30)]
+    rows += [_row(ctx.now, 900001, "ghost", None, "h:" + "0" * 64), _row(ctx.now, 900001, "a3")]
+
+    async def run():
+        first = await _write_all(writer, rows)
+        again = await _write_all(writer, rows[:2])
+        await writer.aclose()
+        return first, again
+
+    first, again = asyncio.run(run())
+    assert len({r.scan_id for r in first[:30]}) == 30 and not any(r.duplicate for r in first[:30])
+    assert isinstance(first[30], Invalid) and first[30].problems[0].field == "id_number"
+    assert first[31].duplicate and first[31].scan_id == first[3].scan_id
+    assert [r.scan_id for r in again] == [first[0].scan_id, first[1].scan_id] and all(
+        r.duplicate for r in again
+    )
+    assert writer.commits >= 2
+    with outside.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM scans WHERE venue_id = 900001")).scalar_one() == 30

@@ -1,0 +1,63 @@
+"""`lianfang demo` set-up (`seed.seed_demo`) on a simulated city, in its own SQLite file (the demo creates
+its own engine), at a reduced size: staff accounts at real places of the generated city, operators and
+officers linked to real venues and units, work items on the boards (one already late), idempotent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from lianfang import seed
+from lianfang.accounts.models import User
+from lianfang.assignments.models import Assignment
+from lianfang.config import Settings
+from lianfang.core.clock import utcnow
+from lianfang.core.db import make_engine, make_session_factory
+from lianfang.core.migrate import upgrade
+from lianfang.jurisdictions.models import Jurisdiction
+from lianfang.units.models import UnitOfficer
+from lianfang.venues.models import Venue
+from tests.conftest import TEST_KEYS
+
+
+def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seed, "DEMO_PERSONS", 6_000)
+    monkeypatch.setattr(seed, "DEMO_DAYS", 3)
+    settings = Settings(
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}", environment="test", _env_file=None, **TEST_KEYS
+    )  # type: ignore[call-arg]
+    engine = make_engine(settings)
+    upgrade(engine)
+    assert seed.ensure_admin(settings, seed.DEMO_PASSWORD) == seed.DEMO_PASSWORD
+    lines: list[str] = []
+    summary = seed.seed_demo(settings, progress=lines.append)
+    assert summary.startswith("demo city ready") and "6,000 people" in lines[0]
+    assert seed.seed_demo(settings) == "demo city already loaded"
+
+    with make_session_factory(engine)() as session:
+        users = {u.username: u for u in session.scalars(select(User))}
+        homes = {u: session.get(Jurisdiction, users[u].jurisdiction_id) for u in users}
+        expected = {name for name, *_ in seed.DEMO_USERS} | {name for name, *_ in seed.DEMO_OPERATORS}
+        assert expected | {"admin"} == set(users)
+        assert homes["chaoyang"].code == "110105" and homes["changping"].code == "110114"
+        assert homes["city"].code == homes["cdc"].code == "110000"
+        assert homes["jianwai"].level == "street" and homes["jianwai"].parent_id == homes["chaoyang"].id
+        assert homes["yonganli"].level == "community" and homes["yonganli"].parent_id == homes["jianwai"].id
+        market = session.scalars(select(Venue).where(Venue.operator_user_id == users["market"].id)).one()
+        assert market.kind == "market" and market.jurisdiction_path.startswith(homes["chaoyang"].path)
+        officers = session.scalars(select(UnitOfficer.user_id)).all()
+        assert {users["school"].id, users["company"].id} <= set(officers)
+        items = session.scalars(select(Assignment)).all()
+        assert len(items) == 5 and {i.owner_jurisdiction_id for i in items} == {
+            homes["chaoyang"].id,
+            homes["jianwai"].id,
+            homes["yonganli"].id,
+        }
+        assert sum(i.deadline < utcnow() for i in items) == 1
+    engine.dispose()
+
+
+def test_import_kinds_reach_the_module_importers() -> None:
+    assert set(seed.IMPORTERS) == {"jurisdictions", "people", "units", "staff", "venues"}
