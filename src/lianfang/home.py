@@ -16,7 +16,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/")
-def home(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
+def home(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     if ctx.actor.kind == "resident":
         return RedirectResponse("/me", status_code=303)
     if ctx.actor.kind != "staff" or ctx.actor.user_id is None:
@@ -35,6 +35,6 @@ def home(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/healthz", include_in_schema=False)
-def healthz(ctx: Ctx = Depends(get_ctx)) -> dict[str, str]:
+def healthz(ctx: Ctx = Depends(get_ctx, scope="function")) -> dict[str, str]:
     ctx.session.execute(text("SELECT 1"))
     return {"status": "ok"}

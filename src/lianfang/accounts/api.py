@@ -31,7 +31,9 @@ def _fail(result: service.SignIn) -> DomainError:
 
 
 @router.post("/auth/token", response_model=TokenRead)
-def token_for_password(body: TokenRequest, ctx: Ctx = Depends(get_ctx)) -> TokenRead | JSONResponse:
+def token_for_password(
+    body: TokenRequest, ctx: Ctx = Depends(get_ctx, scope="function")
+) -> TokenRead | JSONResponse:
     """Exchange a username and password for a bearer token (devices and scripts)."""
     result = service.token_for_password(ctx, body.username, body.password, body.name)
     if result.token is None:
@@ -40,7 +42,7 @@ def token_for_password(body: TokenRequest, ctx: Ctx = Depends(get_ctx)) -> Token
 
 
 @router.post("/auth/logout", status_code=204)
-def api_logout(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
+def api_logout(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     token = presented_token(request)
     if token is None:
         raise Unauthenticated()
@@ -49,7 +51,7 @@ def api_logout(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/me", response_model=MeRead)
-def me(ctx: Ctx = Depends(get_ctx)) -> MeRead:
+def me(ctx: Ctx = Depends(get_ctx, scope="function")) -> MeRead:
     if ctx.actor.kind == "anonymous":
         raise Unauthenticated()
     a = ctx.actor
@@ -98,14 +100,16 @@ def update_user(user_id: int, body: UserUpdate, ctx: Ctx = Depends(staff_ctx)) -
 
 
 @router.post("/resident/code", status_code=202)
-def resident_code(body: PhoneRequest, ctx: Ctx = Depends(get_ctx)) -> dict[str, str]:
+def resident_code(body: PhoneRequest, ctx: Ctx = Depends(get_ctx, scope="function")) -> dict[str, str]:
     """Send a one-time sign-in code by SMS (printed to the log in development)."""
     service.request_resident_code(ctx, body.phone)
     return {"status": "sent"}
 
 
 @router.post("/resident/verify", response_model=TokenRead)
-def resident_verify(body: PhoneCode, ctx: Ctx = Depends(get_ctx)) -> TokenRead | JSONResponse:
+def resident_verify(
+    body: PhoneCode, ctx: Ctx = Depends(get_ctx, scope="function")
+) -> TokenRead | JSONResponse:
     result = service.verify_resident_code(ctx, body.phone, body.code)
     if result.token is None:
         return error_json(_fail(result))  # returned, not raised: the attempt counter is committed

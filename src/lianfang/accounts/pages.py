@@ -34,7 +34,7 @@ def _signed_in(ctx: Ctx, token: str, target: str) -> Response:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/", ctx: Ctx = Depends(get_ctx)) -> Response:
+def login_page(request: Request, next: str = "/", ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     return render(request, "login.html", next=_safe_next(next), problems=[], username="")
 
 
@@ -44,7 +44,7 @@ def login_submit(
     username: str = Form(""),
     password: str = Form(""),
     next: str = Form("/"),
-    ctx: Ctx = Depends(get_ctx),
+    ctx: Ctx = Depends(get_ctx, scope="function"),
 ) -> Response:
     result = service.login(ctx, username, password)
     if result.token is None:
@@ -60,7 +60,7 @@ def login_submit(
 
 
 @router.post("/logout", dependencies=[Depends(check_csrf)])
-def logout(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
+def logout(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     token = request.cookies.get(COOKIE)
     if token:
         service.logout(ctx, token)
@@ -71,7 +71,7 @@ def logout(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
 
 
 @router.get("/resident/login")
-def resident_login_page(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
+def resident_login_page(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     return render(request, "resident_login.html", phone="", sent=False, problems=[])
 
 
@@ -80,7 +80,7 @@ def resident_login_submit(
     request: Request,
     phone: str = Form(""),
     code: str = Form(""),
-    ctx: Ctx = Depends(get_ctx),
+    ctx: Ctx = Depends(get_ctx, scope="function"),
 ) -> Response:
     if not code:
         try:

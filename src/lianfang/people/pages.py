@@ -276,7 +276,7 @@ def household_leave(person_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
 
 
 @router.get("/me")
-def me(request: Request, ctx: Ctx = Depends(get_ctx)) -> Response:
+def me(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     """A resident's own registrations, masked; fits a phone screen."""
     if ctx.actor.kind == "staff":
         return RedirectResponse("/", status_code=303)
