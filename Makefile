@@ -45,16 +45,8 @@ test: lint typecheck unit-sqlite unit-postgres browser
 
 # Before the first release the schema is one generated migration (0001) plus hand-written ones for
 # tables marked info["manual_ddl"] (0002+, kept aside while 0001 is regenerated from the models).
-VERSIONS := src/lianfang/migrations/versions
 migration: venv
-	rm -rf var/migration-keep var/migration-scratch.db && mkdir -p var/migration-keep
-	find $(VERSIONS) -name '*.py' ! -name '*_0001_initial.py' -exec mv {} var/migration-keep/ \;
-	rm -f $(VERSIONS)/*_0001_initial.py
-	LIANFANG_DATABASE_URL=sqlite:///var/migration-scratch.db $(BIN)/alembic revision --autogenerate --rev-id 0001 -m initial
-	mv var/migration-keep/*.py $(VERSIONS)/ 2>/dev/null || true
-	rm -rf var/migration-keep var/migration-scratch.db
-	$(BIN)/ruff format src/lianfang/migrations/versions
-	$(BIN)/ruff check --fix src/lianfang/migrations/versions
+	BIN=$(BIN) bash scripts/make-migration.sh
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache

@@ -107,7 +107,9 @@ def test_home_page_shows_my_counts(ctx, client):
 
 def test_scan_counts_what_it_changed_and_is_idempotent(ctx, client):
     cast = Cast(ctx, make_city(ctx))
-    item = make_assignment(ctx, cast.community, issuer=cast.district_command)
+    # An explicit deadline: the default (24:00 local) leaves no reminder window late in the day.
+    deadline = ctx.now + timedelta(hours=8)
+    item = make_assignment(ctx, cast.community, issuer=cast.district_command, deadline=deadline)
     soon = replace(ctx, now=item.deadline - timedelta(hours=1))
     assert service.scan_deadlines(soon) == 1  # the reminder
     assert service.scan_deadlines(soon) == 0
