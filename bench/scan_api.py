@@ -1,18 +1,19 @@
 """The single-scan API against a bare ASGI endpoint, both served by uvicorn here, loaded by wrk.
 
 Run: `.venv/bin/python -m bench.scan_api` (needs `wrk`: `apt-get install wrk`; PostgreSQL at
-127.0.0.1:5432; database lianfang_bench_scans is dropped and recreated). About 2 minutes.
+127.0.0.1:5432; database lianfang_bench_scans is dropped and recreated). About 5 minutes.
 
 1. builds a world (bench.checkins_world): 20,000 persons, 4 venues with operators, codes and device
    tokens; today's scans partition;
-2. starts `python -m lianfang serve` (the real app, one process, embedded worker on, PostgreSQL with
-   synchronous commit) and `uvicorn bench.checkins_bare:app` (same uvicorn, same defaults);
+2. starts the bare endpoint (`uvicorn bench.checkins_bare:app`) and the app as `python -m lianfang
+   serve` runs it (one process, embedded worker on, PostgreSQL with synchronous commit), both with
+   uvicorn's defaults;
 3. loads each with wrk (1 thread, 64 connections, loopback), the same JSON bodies: the bare endpoint
    parses them; the app authenticates the device token, validates, resolves code and person, commits
    the scan (group commit) before answering with the visitor's status. Every request has its own
-   idempotency key. Rounds alternate (bare, app, bare, app …); the medians are reported;
-4. checks that the scans table holds at least every acknowledged request, and reads the server's peak
-   resident memory from /proc.
+   idempotency key. Rounds alternate between the servers; the medians are reported;
+4. checks that the scans table holds at least every acknowledged request, and reads each server's peak
+   resident memory from /proc. `--quick`: one round of 5 s.
 """
 
 from __future__ import annotations
@@ -97,16 +98,6 @@ def wrk(port: int, script: Path, seconds: int) -> dict[str, float]:
 
 TARGETS = {
     "app": ["-m", "lianfang", "serve", "--port", "{port}"],
-    "app, ASGI locale middleware": [
-        "-m",
-        "uvicorn",
-        "--factory",
-        "bench.checkins_locale:create_app",
-        "--port",
-        "{port}",
-        "--log-level",
-        "warning",
-    ],
 }
 
 

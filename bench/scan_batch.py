@@ -7,11 +7,12 @@ lianfang_bench_batch is dropped and recreated). About a minute.
 2. makes a CSV of ROWS scans (code token, idempotency key, time within the last hours, person
    pseudonym), as an offline gate would upload it, and the same scans as the table's own rows
    (scan_date, venue_id, person_id, … as COPY text), both outside the timing;
-3. alternates ROUNDS times: empty the scans table, time `COPY scans (…) FROM STDIN` of the table rows
-   (the baseline: no validation, no look-ups, no HTTP); empty it again, time `POST /api/scans/batch`
-   of the CSV through the real server (`python -m lianfang serve`): HTTP upload, parsing, validation of
-   every line, code and person look-ups, the write (COPY into scans) and the per-line JSON report;
-4. reports the medians, the ratio, and the server's peak resident memory.
+3. alternates ROUNDS times, for each server: empty the scans table, time `COPY scans (…) FROM STDIN` of
+   the table rows (the baseline: no validation, no look-ups, no HTTP); empty it again, time
+   `POST /api/scans/batch` of the CSV through the server: HTTP upload, parsing, validation of every
+   line, code and person look-ups, the write (COPY into scans) and the per-line JSON report. The server
+   is the app as `python -m lianfang serve` runs it;
+4. re-sends the batch to each (nothing new is created), reports medians, ratios and peak memory.
 """
 
 from __future__ import annotations
@@ -97,35 +98,55 @@ def empty(url: str) -> None:
     engine.dispose()
 
 
+SERVERS = {
+    "app": ["-m", "lianfang", "serve", "--port", "{port}"],
+}
+
+
 def main() -> None:
     world = build("lianfang_bench_batch", n_persons=20_000, n_venues=4)
     url = world.settings.database_url
     body, table_text = payloads(world)
-    port = free_port()
-    server = start(["-m", "lianfang", "serve", "--port", str(port)], world.env, port)
-    copies, uploads = [], []
+    servers = {}
+    for name, args in SERVERS.items():
+        port = free_port()
+        servers[name] = (port, start([a.replace("{port}", str(port)) for a in args], world.env, port))
+    copies: list[float] = []
+    uploads: dict[str, list[float]] = {name: [] for name in servers}
+    retries: dict[str, float] = {}
     try:
         for _ in range(ROUNDS):
-            empty(url)
-            copies.append(copy_rows(url, table_text))
-            empty(url)
-            elapsed, created = upload(port, world.tokens[0], body)
-            assert created == ROWS, created
-            uploads.append(elapsed)
-        retry, created = upload(port, world.tokens[0], body)  # the same batch again: nothing new
-        assert created == 0
-        _current, peak = rss_mb(server.pid)
+            for name, (port, _proc) in servers.items():
+                empty(url)
+                copies.append(copy_rows(url, table_text))
+                empty(url)
+                elapsed, created = upload(port, world.tokens[0], body)
+                assert created == ROWS, created
+                uploads[name].append(elapsed)
+        for name, (port, _proc) in servers.items():
+            retries[name], created = upload(port, world.tokens[0], body)  # the same batch again: nothing new
+            assert created == 0
+        peaks = {name: rss_mb(proc.pid)[1] for name, (_port, proc) in servers.items()}
     finally:
-        server.terminate()
-        server.wait(10)
-    copy_rate, upload_rate = ROWS / statistics.median(copies), ROWS / statistics.median(uploads)
+        for _port, proc in servers.values():
+            proc.terminate()
+            proc.wait(10)
+    copy_rate = ROWS / statistics.median(copies)
     report = Report(f"Batch upload vs plain COPY ({ROWS:,} rows, {ROUNDS} rounds, medians)")
     report.add("plain COPY into scans", copy_rate, "rows/s")
-    report.add("POST /api/scans/batch (CSV, validated)", upload_rate, "rows/s", copy_rate)
-    report.add("the same batch re-sent (all duplicates)", ROWS / retry, "rows/s", copy_rate)
-    report.add("server peak resident memory", peak, "MB")
+    for name, times in uploads.items():
+        report.add(
+            f"POST /api/scans/batch (CSV, validated) [{name}]",
+            ROWS / statistics.median(times),
+            "rows/s",
+            copy_rate,
+        )
+        report.add(
+            f"  the same batch re-sent (all duplicates) [{name}]", ROWS / retries[name], "rows/s", copy_rate
+        )
+        report.add(f"  server peak resident memory [{name}]", peaks[name], "MB")
+        report.note(f"  rounds upload (s) [{name}]", ", ".join(f"{u:.2f}" for u in times))
     report.note("rounds COPY (s)", ", ".join(f"{c:.2f}" for c in copies))
-    report.note("rounds upload (s)", ", ".join(f"{u:.2f}" for u in uploads))
     report.print()
 
 

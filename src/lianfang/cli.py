@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -162,7 +163,10 @@ def _register_plugins() -> None:
 def main() -> None:
     from lianfang.core.errors import DomainError
 
-    _register_plugins()
+    # The analysis and simulation commands pull in numpy and scipy (~100 MB per process); the server
+    # and the worker never need them, so they are registered only for other commands.
+    if sys.argv[1:2] not in (["serve"], ["worker"]):
+        _register_plugins()
     try:
         app(standalone_mode=True)
     except DomainError as exc:

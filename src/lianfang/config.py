@@ -43,6 +43,10 @@ class Settings(BaseSettings):
         default=4.0, gt=0, description="a late item climbs one jurisdiction level per this many hours"
     )
     page_size: int = Field(default=50, ge=1, le=500)
+    scan_retention_days: int = Field(default=28, ge=1, description="venue scans older than this are deleted")
+    public_base_url: str = Field(
+        default="", description="address printed in venue-code QR posters, e.g. https://jk.example.gov.cn"
+    )
     host: str = "127.0.0.1"
     port: int = 8000
 

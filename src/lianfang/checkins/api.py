@@ -145,7 +145,7 @@ def venue_scans(
 def my_scans(cursor: str | None = None, limit: int = 50, ctx: Ctx = Depends(resident_ctx)) -> ScanPage:
     """The signed-in resident's own recent scans (every person registered under their phone)."""
     persons = own_persons(ctx.session, ctx.actor)
-    since = utcnow() - timedelta(days=service.retention_days(ctx.settings))
+    since = utcnow() - timedelta(days=ctx.settings.scan_retention_days)
     size = max(1, min(limit, 200))
     scans = repository.persons_page(
         ctx.session, [p.id for p in persons], since, repository.decode_cursor(cursor), size + 1

@@ -102,14 +102,15 @@ class AsyncGroupWriter:
                 conn = await psycopg.AsyncConnection.connect(self._conninfo, autocommit=True)
             async with conn.cursor() as cursor:
                 await cursor.execute(pgwrite.BATCH, pgwrite.batch_params(rows))
-                partial = pgwrite.batch_outcomes(rows, await cursor.fetchall())
+                partial = pgwrite.Partial(rows, await cursor.fetchall())
                 found: list[tuple[Any, ...]] = []
-                if any(o is None for o in partial):
-                    await cursor.execute(pgwrite.EXISTING, pgwrite.existing_params(rows, partial))
+                missing = partial.missing()
+                if missing:
+                    await cursor.execute(pgwrite.EXISTING, missing)
                     found = await cursor.fetchall()
             self.commits += 1
             self.rows += len(rows)
-            return conn, pgwrite.complete(rows, partial, found)
+            return conn, partial.complete(found)
         except Exception as exc:
             if conn is not None and conn.broken:
                 conn = None

@@ -23,7 +23,7 @@ from lianfang.accounts.auth import presented_token
 from lianfang.checkins.lookup import CodeInfo, ScanState, person_key, state_for
 from lianfang.checkins.rules import Status
 from lianfang.checkins.schemas import ScanIn
-from lianfang.checkins.service import build_row, input_problems, retention_days, scan_problems, status_of
+from lianfang.checkins.service import build_row, input_problems, scan_problems, status_of
 from lianfang.checkins.status import provider_for
 from lianfang.checkins.writer import Written
 from lianfang.core import i18n
@@ -125,7 +125,7 @@ async def post_scan(request: Request, state: ScanState) -> tuple[int, bytes]:
     if problems:
         raise Invalid(problems)
     code = await state.code_async(item.code)
-    problems = scan_problems(actor, item, code, now, retention_days(state.runtime.settings), None)
+    problems = scan_problems(actor, item, code, now, state.retention, None)
     if problems:
         raise Invalid(problems)
     assert code is not None

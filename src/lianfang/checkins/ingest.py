@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from lianfang.checkins import rules
 from lianfang.checkins.ingest_parse import Outcome, parse, read_time
 from lianfang.checkins.lookup import CodeInfo, IdHasher, code_infos
-from lianfang.checkins.service import ScanInput, input_problems, may_post_for, retention_days, scan_problems
+from lianfang.checkins.service import ScanInput, input_problems, may_post_for, scan_problems
 from lianfang.checkins.writer import COLUMNS, ScanRow, Written, write_rows
 from lianfang.core import audit
 from lianfang.core.clock import SHANGHAI, local_date
@@ -45,7 +45,7 @@ class _Checker:
 
     def __init__(self, ctx: Ctx, hasher: IdHasher) -> None:
         self.ctx, self.hasher = ctx, hasher
-        self.retention = retention_days(ctx.settings)
+        self.retention = ctx.settings.scan_retention_days
         self.latest = ctx.now + rules.MAX_FUTURE
         self.earliest = rules.earliest_accepted(local_date(ctx.now), self.retention)
         self.codes: dict[str, tuple[CodeInfo | None, bool]] = {}  # raw -> (code, accepts any time)
@@ -243,67 +243,79 @@ def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[int, set[
     return lines, keys
 
 
+def _rows(
+    checker: _Checker,
+    persons: dict[str, int],
+    content: bytes,
+    kind: str,
+    outcomes: list[Outcome],
+    repeats: list[tuple[Outcome, Outcome]],
+) -> Iterator[tuple[Outcome, Row]]:
+    """The second pass: one outcome per line (appended to `outcomes`), each new valid row yielded, and
+    each line repeating an earlier line's key noted in `repeats` with that line."""
+    first: dict[tuple[int, date, str], Outcome] = {}
+    for number, fields in parse(content, kind):
+        outcome = Outcome(number)
+        outcomes.append(outcome)
+        row = checker.row(number, fields, outcome)
+        if row is None:
+            continue
+        person_id = persons.get(row[2])
+        if person_id is None:
+            outcome.problems.append(rules.unknown_person(row[2], number))
+            continue
+        key = (row[1], row[0], row[9])
+        if key in first:
+            repeats.append((outcome, first[key]))  # the same key twice in one batch
+            continue
+        first[key] = outcome
+        yield outcome, (row[0], row[1], person_id, *row[3:])
+
+
 def ingest(ctx: Ctx, hasher: IdHasher, content: bytes, kind: str) -> list[Outcome]:
     """Check every line, write the valid ones, and return one outcome per line."""
     checker = _Checker(ctx, hasher)
     lines, keys = _first_pass(checker, content, kind)
     persons = _persons(ctx.session, keys)
-    postgres = ctx.session.get_bind().dialect.name == "postgresql"
-    sink = _CopySink(ctx.session, lines) if postgres else None
     outcomes: list[Outcome] = []
-    kept: list[tuple[Outcome, Row]] = []
-    first: dict[tuple[int, date, str], Outcome] = {}
     repeats: list[tuple[Outcome, Outcome]] = []
-    with sink.streaming() if sink else _nothing():
-        for number, fields in parse(content, kind):
-            outcome = Outcome(number)
-            outcomes.append(outcome)
-            row = checker.row(number, fields, outcome)
-            if row is None:
-                continue
-            person_id = persons.get(row[2])
-            if person_id is None:
-                outcome.problems.append(rules.unknown_person(row[2], number))
-                continue
-            row = (row[0], row[1], person_id, *row[3:])
-            key = (row[1], row[0], row[9])
-            if key in first:
-                repeats.append((outcome, first[key]))  # the same key twice in one batch
-                continue
-            first[key] = outcome
-            kept.append((outcome, row))
-            if sink is not None:
+    venues: set[int] = set()
+    copied = False
+    if ctx.session.get_bind().dialect.name == "postgresql":
+        sink = _CopySink(ctx.session, lines)
+        with sink.streaming():
+            for outcome, row in _rows(checker, persons, content, kind, outcomes, repeats):
                 sink.add(outcome, row)
-    if sink is None or sink.conflict:
-        _insert(ctx.session, kept)
-    else:
-        for outcome, _ in kept:
-            outcome.result = "created"
+                outcome.result = "created"
+                venues.add(row[1])
+        copied = not sink.conflict
+    if not copied:  # SQLite, or some key was stored before (a retry): nothing was copied; row inserts
+        outcomes, repeats, pending = [], [], []
+        for item in _rows(checker, persons, content, kind, outcomes, repeats):
+            pending.append(item)
+            venues.add(item[1][1])
+            if len(pending) >= FALLBACK_CHUNK:
+                _insert(ctx.session, pending)
+                pending = []
+        _insert(ctx.session, pending)
     for outcome, original in repeats:
         outcome.result, outcome.scan_id = "duplicate", original.scan_id
-    _audit(ctx, outcomes, [r for _, r in kept])
+    _audit(ctx, outcomes, venues)
     return outcomes
 
 
-@contextmanager
-def _nothing() -> Iterator[None]:
-    yield
-
-
 def _insert(session: Session, kept: list[tuple[Outcome, Row]]) -> None:
-    """Insert skipping stored keys, reporting originals (SQLite, or a retried upload), in chunks."""
-    for start in range(0, len(kept), FALLBACK_CHUNK):
-        chunk = kept[start : start + FALLBACK_CHUNK]
-        for (outcome, _), result in zip(
-            chunk, write_rows(session, [ScanRow(*r) for _, r in chunk]), strict=True
-        ):
-            assert isinstance(result, Written)  # persons were resolved before: rows carry no key
-            outcome.result = "duplicate" if result.duplicate else "created"
-            outcome.scan_id = result.scan_id
+    """Insert skipping stored keys, reporting originals (SQLite, or a retried upload)."""
+    if not kept:
+        return
+    for (outcome, _), result in zip(kept, write_rows(session, [ScanRow(*r) for _, r in kept]), strict=True):
+        assert isinstance(result, Written)  # persons were resolved before: rows carry no key
+        outcome.result = "duplicate" if result.duplicate else "created"
+        outcome.scan_id = result.scan_id
 
 
-def _audit(ctx: Ctx, outcomes: list[Outcome], rows: list[Row]) -> None:
-    venues = sorted({r[1] for r in rows})
+def _audit(ctx: Ctx, outcomes: list[Outcome], venue_ids: set[int]) -> None:
+    venues = sorted(venue_ids)
     counts = {k: sum(1 for o in outcomes if o.result == k) for k in ("created", "duplicate", "rejected")}
     audit.record(
         ctx, "scans.batch", "scan_batch", None, None, lines=len(outcomes), venues=venues[:100], **counts

@@ -31,7 +31,7 @@ def _csv_lines(content: bytes) -> Iterator[tuple[int, list[str] | None]]:
     if header == list(FIELDS):  # the documented layout: no re-ordering
         for number, record in enumerate(reader, start=2):
             if len(record) == len(FIELDS):
-                yield number, record if all(v == v.strip() for v in record) else [v.strip() for v in record]
+                yield number, list(map(str.strip, record))
             elif record:
                 yield number, (record + [""] * len(FIELDS))[: len(FIELDS)]
         return

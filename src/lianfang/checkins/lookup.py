@@ -23,7 +23,7 @@ from starlette.concurrency import run_in_threadpool
 
 from lianfang.checkins.async_writer import AsyncGroupWriter
 from lianfang.checkins.models import VenueCode
-from lianfang.checkins.rules import PersonInfo, code_reference
+from lianfang.checkins.rules import DEFAULT_RETENTION_DAYS, PersonInfo, code_reference
 from lianfang.checkins.writer import GroupCommitWriter
 from lianfang.core.access import Actor
 from lianfang.core.db import transaction
@@ -166,6 +166,10 @@ class ScanState:
     codes: TTLCache[str, CodeInfo | None] = field(default_factory=lambda: TTLCache(CODE_TTL))
     actors: TTLCache[str, Actor | None] = field(default_factory=lambda: TTLCache(ACTOR_TTL))
     inflight: dict[tuple[int, str], asyncio.Future[Any]] = field(default_factory=dict)
+    retention: int = DEFAULT_RETENTION_DAYS  # the scan_retention_days setting, read once
+
+    def __post_init__(self) -> None:
+        self.retention = self.runtime.settings.scan_retention_days
 
     def code(self, session: Session, raw: str) -> CodeInfo | None:
         hit, info = self.codes.get(raw)

@@ -11,7 +11,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.checkins import codes, repository
 from lianfang.checkins.access import access_code, is_operator, may_manage
-from lianfang.checkins.poster import PosterText, poster_pdf, poster_png
 from lianfang.checkins.rules import scan_date
 from lianfang.checkins.status import provider_for
 from lianfang.core.clock import SHANGHAI, local_date
@@ -30,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 
 def base_url(request: Request, ctx: Ctx) -> str:
     """Where residents' phones reach lianfang (`public_base_url` setting; else this request's host)."""
-    configured = str(getattr(ctx.settings, "public_base_url", "") or "")
+    configured = ctx.settings.public_base_url
     return (configured or str(request.base_url)).rstrip("/")
 
 
@@ -156,6 +155,8 @@ def code_action(
 @router.get("/codes/{code_id}/poster.{fmt}")
 def poster(request: Request, code_id: int, fmt: str, ctx: Ctx = Depends(staff_ctx)) -> Response:
     """The printable poster, PDF or PNG."""
+    from lianfang.checkins.poster import PosterText, poster_pdf, poster_png  # reportlab, Pillow: on demand
+
     code, venue = access_code(ctx.session, ctx.actor, code_id)
     if fmt not in {"pdf", "png"}:
         raise DomainError("不支持的格式", "format: pdf or png", 404)

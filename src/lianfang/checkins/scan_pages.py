@@ -24,7 +24,7 @@ from lianfang.checkins.fast import cached_actor, status_for
 from lianfang.checkins.lookup import ScanState, state_for
 from lianfang.checkins.models import VenueCode
 from lianfang.checkins.rules import PersonInfo, code_state_problem
-from lianfang.checkins.service import prepare_visit, retention_days
+from lianfang.checkins.service import prepare_visit
 from lianfang.checkins.writer import ScanRow
 from lianfang.core.access import Actor
 from lianfang.core.clock import utcnow
@@ -76,7 +76,7 @@ def _scan_page(
 
 
 @router.get("/s/{token}")
-def scan_page(request: Request, token: str, ctx: Ctx = Depends(get_ctx)) -> Response:
+def scan_page(request: Request, token: str, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     """Anonymous: sign in here first. Resident: choose who is visiting and register. Staff: told to use
     a resident's phone (staff accounts are not visitors)."""
     return _scan_page(request, ctx, token)
@@ -84,7 +84,11 @@ def scan_page(request: Request, token: str, ctx: Ctx = Depends(get_ctx)) -> Resp
 
 @router.post("/s/{token}/signin")
 def scan_signin(
-    request: Request, token: str, phone: str = Form(""), code: str = Form(""), ctx: Ctx = Depends(get_ctx)
+    request: Request,
+    token: str,
+    phone: str = Form(""),
+    code: str = Form(""),
+    ctx: Ctx = Depends(get_ctx, scope="function"),
 ) -> Response:
     """Resident sign-in without leaving the scan: a one-time code by SMS, then back to the venue."""
     _code(ctx, token)
@@ -155,13 +159,15 @@ async def scan_submit(
 
 
 @router.get("/s")
-def manual_page(request: Request, _ctx: Ctx = Depends(get_ctx)) -> Response:
+def manual_page(request: Request, _ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
     """Manual entry of the venue code printed under the QR."""
     return render(request, "checkins/manual.html", code="", problems=[])
 
 
 @router.post("/s")
-def manual_submit(request: Request, code: str = Form(""), ctx: Ctx = Depends(get_ctx)) -> Response:
+def manual_submit(
+    request: Request, code: str = Form(""), ctx: Ctx = Depends(get_ctx, scope="function")
+) -> Response:
     value = code.strip().upper()
     venue = ctx.session.scalar(select(Venue).where(Venue.code == value)) if value else None
     active = (
@@ -186,7 +192,7 @@ def manual_submit(request: Request, code: str = Form(""), ctx: Ctx = Depends(get
 def my_scans_page(request: Request, cursor: str = "", ctx: Ctx = Depends(resident_ctx)) -> Response:
     """A resident's own scans over the retention period, newest first."""
     persons = own_persons(ctx.session, ctx.actor)
-    days = retention_days(ctx.settings)
+    days = ctx.settings.scan_retention_days
     size = ctx.settings.page_size
     scans = repository.persons_page(
         ctx.session,

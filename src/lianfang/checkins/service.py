@@ -42,11 +42,6 @@ class ScanInput:
     id_number: str | None = None
 
 
-def retention_days(settings: object) -> int:
-    """The `scan_retention_days` setting (default 28) until the lead adds it to config."""
-    return int(getattr(settings, "scan_retention_days", rules.DEFAULT_RETENTION_DAYS))
-
-
 def may_post_for(actor: Actor, code: CodeInfo) -> bool:
     """Devices post for venues their account operates; registry writers for venues in their subtree."""
     if actor.kind == "system":

@@ -9,7 +9,6 @@ import logging
 from lianfang.checkins import codes, status
 from lianfang.checkins.partitions import drop_expired, ensure_scan_partitions
 from lianfang.checkins.rules import oldest_day, partition_days
-from lianfang.checkins.service import retention_days
 from lianfang.core import audit
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
@@ -26,7 +25,7 @@ def maintain_partitions(ctx: Ctx) -> int:
     and auditing each deleted day with its row count. Returns partitions created plus days deleted."""
     today = local_date(ctx.now)
     first, last = partition_days(today)
-    days = retention_days(ctx.settings)
+    days = ctx.settings.scan_retention_days
     keep = oldest_day(today, days)
     created = ensure_scan_partitions(ctx.session, max(first, keep), last)
     gone = drop_expired(ctx.session, keep)

@@ -163,12 +163,13 @@ def _write_postgres(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
     assert driver is not None
     with driver.cursor() as cursor:
         cursor.execute(pgwrite.BATCH, pgwrite.batch_params(rows))
-        outcomes = pgwrite.batch_outcomes(rows, cursor.fetchall())
+        partial = pgwrite.Partial(rows, cursor.fetchall())
         found: list[tuple[Any, ...]] = []
-        if any(o is None for o in outcomes):
-            cursor.execute(pgwrite.EXISTING, pgwrite.existing_params(rows, outcomes))
+        missing = partial.missing()
+        if missing:
+            cursor.execute(pgwrite.EXISTING, missing)
             found = cursor.fetchall()
-    return pgwrite.complete(rows, outcomes, found)
+    return partial.complete(found)
 
 
 def _sqlite_persons(session: Session, rows: Sequence[ScanRow]) -> dict[str, PersonInfo]:
