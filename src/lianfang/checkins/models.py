@@ -3,7 +3,8 @@
 The scans table is partitioned by local day (`scan_date`) on PostgreSQL so that retention drops whole
 partitions, and it carries no constraint that crosses venues, so it can be distributed by `venue_id` on a
 Citus cluster unchanged: the primary key `(id, scan_date, venue_id)` and the idempotency key
-`(venue_id, scan_date, idempotency_key)` both include the partition key and the distribution column, and
+`(venue_id, scan_date, idempotency_key)` (a partial unique index over the scans that carry a key) both
+include the partition key and the distribution column, and
 every tracing query filters by venue (or by person, which a distributed cluster answers from every
 shard). There is deliberately no foreign key to venues or people (bulk ingest speed, and distribution);
 the service validates venues and persons before writing.
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
@@ -26,7 +27,15 @@ from lianfang.core.types import UTCDateTime
 class Scan(Base):
     __tablename__ = "scans"
     __table_args__ = (
-        UniqueConstraint("venue_id", "scan_date", "idempotency_key"),
+        Index(
+            "uq_scans_venue_id_scan_date_idempotency_key",
+            "venue_id",
+            "scan_date",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+            sqlite_where=text("idempotency_key IS NOT NULL"),
+        ),
         Index("ix_scans_venue_id_scanned_at", "venue_id", "scanned_at"),
         Index("ix_scans_person_id_scanned_at", "person_id", "scanned_at"),
         {"info": {"manual_ddl": True}},

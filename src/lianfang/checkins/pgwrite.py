@@ -49,7 +49,7 @@ WITH r AS (
 ), ins AS (
     INSERT INTO scans ({", ".join(COLUMNS)})
     SELECT c0, c1, pid, c3, c4, c5, c6, c7, c8, c9, c10 FROM b WHERE NOT unknown
-    ON CONFLICT (venue_id, scan_date, idempotency_key) DO NOTHING
+    ON CONFLICT (venue_id, scan_date, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, venue_id, scan_date, idempotency_key
 )
 SELECT b.n, b.unknown, b.pid, b.pname, b.pmask, ins.id

@@ -196,7 +196,10 @@ def _write_sqlite(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
         stmt = (
             sqlite_insert(table)
             .values(dict(zip(COLUMNS, row.values(), strict=True)))
-            .on_conflict_do_nothing(index_elements=["venue_id", "scan_date", "idempotency_key"])
+            .on_conflict_do_nothing(
+                index_elements=["venue_id", "scan_date", "idempotency_key"],
+                index_where=table.c.idempotency_key.is_not(None),
+            )
             .returning(table.c.id)
         )
         scan_id = session.execute(stmt).scalar()

@@ -2,7 +2,9 @@
 
 On PostgreSQL the primary key is (id, scan_date, venue_id): it must hold the partition key (scan_date),
 and the distribution column (venue_id) so that Citus can distribute the table by venue unchanged.
-Partitions per day are created by `checkins.partitions.ensure_scan_partitions`.
+Partitions per day are created by `checkins.partitions.ensure_scan_partitions`. The idempotency key is a
+partial unique index: only scans that carry a key (devices, pages) need it; bulk and simulated scans
+carry none and cost it nothing.
 
 Revision ID: 0002
 Revises: 0001
@@ -35,10 +37,11 @@ CREATE TABLE scans (
     code_id integer,
     idempotency_key varchar(64),
     created_at timestamptz NOT NULL,
-    CONSTRAINT pk_scans PRIMARY KEY (id, scan_date, venue_id),
-    CONSTRAINT uq_scans_venue_id_scan_date_idempotency_key UNIQUE (venue_id, scan_date, idempotency_key)
+    CONSTRAINT pk_scans PRIMARY KEY (id, scan_date, venue_id)
 ) PARTITION BY RANGE (scan_date);
 CREATE TABLE scans_default PARTITION OF scans DEFAULT;
+CREATE UNIQUE INDEX uq_scans_venue_id_scan_date_idempotency_key ON scans (venue_id, scan_date, idempotency_key)
+    WHERE idempotency_key IS NOT NULL;
 CREATE INDEX ix_scans_venue_id_scanned_at ON scans (venue_id, scanned_at);
 CREATE INDEX ix_scans_person_id_scanned_at ON scans (person_id, scanned_at);
 """
@@ -65,9 +68,13 @@ def upgrade() -> None:
         sa.Column("idempotency_key", sa.String(length=64), nullable=True),
         sa.Column("created_at", lianfang.core.types.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_scans"),
-        sa.UniqueConstraint(
-            "venue_id", "scan_date", "idempotency_key", name="uq_scans_venue_id_scan_date_idempotency_key"
-        ),
+    )
+    op.create_index(
+        "uq_scans_venue_id_scan_date_idempotency_key",
+        "scans",
+        ["venue_id", "scan_date", "idempotency_key"],
+        unique=True,
+        sqlite_where=sa.text("idempotency_key IS NOT NULL"),
     )
     op.create_index("ix_scans_venue_id_scanned_at", "scans", ["venue_id", "scanned_at"])
     op.create_index("ix_scans_person_id_scanned_at", "scans", ["person_id", "scanned_at"])
