@@ -17,7 +17,7 @@ from lianfang.config import Settings
 from lianfang.core.db import make_engine, make_session_factory
 from lianfang.core.events import EventBus
 from lianfang.core.jobs import Runtime, serve_forever
-from lianfang.core.web import LocaleMiddleware, install_error_handlers, make_templates
+from lianfang.core.web import App, LocaleMiddleware, install_error_handlers, make_templates
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
@@ -78,6 +78,7 @@ def _routers() -> list[object]:
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     from lianfang.accounts.auth import authenticate
+    from lianfang.checkins.fast import ScanEndpoint
 
     settings = settings or Settings()
     runtime = runtime or build_runtime(settings)
@@ -99,7 +100,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if thread is not None:
             thread.join(timeout=10)
 
-    app = FastAPI(title="lianfang 联防", version=__version__, lifespan=lifespan)
+    app = App(title="lianfang 联防", version=__version__, lifespan=lifespan)
+    app.add_hot_path("POST", "/api/scans", ScanEndpoint())
     app.state.runtime = runtime
     app.state.templates = make_templates()
     app.state.authenticate = authenticate

@@ -11,11 +11,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.routing import Route
 
 from lianfang.checkins import ingest, ingest_parse, repository, service
 from lianfang.checkins.access import own_persons
-from lianfang.checkins.fast import ScanEndpoint, post_scan
+from lianfang.checkins.fast import post_scan
 from lianfang.checkins.lookup import state_for
 from lianfang.checkins.models import Scan
 from lianfang.checkins.schemas import BatchResult, CheckoutIn, ScanIn, ScanPage, ScanRead, ScanResult, ScanRow
@@ -29,8 +28,6 @@ from lianfang.venues.access import access_venue
 
 router = APIRouter(prefix="/api", tags=["checkins"])
 MEDIA = "application/json"
-# The hot path: a plain ASGI route, matched before the documented FastAPI route of the same path below.
-router.routes.append(Route("/api/scans", ScanEndpoint(), methods=["POST"]))
 
 
 def durable_ctx(ctx: Ctx = Depends(get_ctx, scope="function")) -> Ctx:
@@ -57,8 +54,8 @@ def durable_staff_ctx(ctx: Ctx = Depends(durable_ctx)) -> Ctx:
 async def create_scan(request: Request) -> Response:
     """Register one visit (device token of the venue's operator). Answers once the scan is committed,
     with the visitor's current status; a retry with the same idempotency key returns the original.
-    (Served by `fast.ScanEndpoint`, registered before this route; this one documents it and serves
-    the same way if it is ever reached.)"""
+    (Served by `fast.ScanEndpoint`, a hot path of the app ahead of the router; this route documents
+    it and serves the same way if it is ever reached.)"""
     status, body = await post_scan(request, state_for(runtime_of(request)))
     return Response(body, status_code=status, media_type=MEDIA)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -30,7 +31,10 @@ from lianfang.core import i18n
 from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import utcnow
 from lianfang.core.db import transaction
-from lianfang.core.errors import Forbidden, Invalid, Problem, Unauthenticated
+from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem, Unauthenticated
+from lianfang.core.web import error_json
+
+log = logging.getLogger(__name__)
 
 
 def _authenticate(state: ScanState, request: Request) -> Actor:
@@ -139,13 +143,22 @@ async def post_scan(request: Request, state: ScanState) -> tuple[int, bytes]:
 
 
 class ScanEndpoint:
-    """`POST /api/scans` as a plain ASGI endpoint: FastAPI's per-route machinery (dependency solving,
-    parameter parsing, two exit stacks) costs more than the whole scan, so the hottest route is a
-    Starlette route. Errors raised here are rendered by the app's handlers like every API error."""
+    """`POST /api/scans` as a hot path of the app (`core.web.App`): FastAPI's middleware stack, router
+    and per-route machinery cost more than the whole scan. It renders its errors as every API error is
+    rendered (`error_json`); an unexpected failure is logged and answered with a bilingual 500."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
-        status, body = await post_scan(request, state_for(scope["app"].state.runtime))
+        try:
+            status, body = await post_scan(request, state_for(scope["app"].state.runtime))
+        except DomainError as exc:
+            await error_json(exc)(scope, receive, send)
+            return
+        except Exception:
+            log.exception("POST /api/scans failed")
+            failure = DomainError("服务器内部错误，请稍后重试", "internal server error; try again later", 500)
+            await error_json(failure)(scope, receive, send)
+            return
         headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
