@@ -36,7 +36,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.people.models import Person
 
-CHUNK, FALLBACK_CHUNK, COPY_CHUNK = 500, 5000, 5000
+CHUNK, FALLBACK_CHUNK = 500, 5000
 Row = tuple[Any, ...]  # the table's columns in writer.COLUMNS order
 
 
@@ -168,8 +168,26 @@ def _persons(session: Session, keys: set[str]) -> dict[str, int]:
     return found
 
 
+# COPY in binary, one row at a time through psycopg's C dumpers: 5-6x cheaper per row than formatting
+# the text format in Python (two ISO timestamps a row were most of the cost).
+_COPY_TYPES = [
+    "int8",  # id
+    "date",  # scan_date
+    "int4",  # venue_id
+    "int4",  # person_id
+    "int4",  # resident_id
+    "timestamptz",  # scanned_at
+    "timestamptz",  # stay_until
+    "bool",  # checked_out
+    "varchar",  # source
+    "int4",  # code_id
+    "varchar",  # idempotency_key
+    "timestamptz",  # created_at
+]
+
+
 class _CopySink:
-    """Rows streamed into `COPY scans` inside a savepoint, each with an id drawn beforehand."""
+    """Rows streamed into `COPY scans` (binary) inside a savepoint, each with an id drawn beforehand."""
 
     def __init__(self, session: Session, lines: int) -> None:
         driver = session.connection().connection.driver_connection
@@ -180,8 +198,6 @@ class _CopySink:
             [max(lines, 1)],
         )
         self.ids = iter([i for (i,) in self.cursor.fetchall()])
-        self.buffer: list[str] = []
-        self.created = ""
         self.conflict = False
         self.copy: Copy | None = None
 
@@ -189,10 +205,12 @@ class _CopySink:
     def streaming(self) -> Iterator[None]:
         self.cursor.execute("SAVEPOINT scans_copy")
         try:
-            with self.cursor.copy(f"COPY scans (id, {', '.join(COLUMNS)}) FROM STDIN") as copy:
+            with self.cursor.copy(
+                f"COPY scans (id, {', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types(_COPY_TYPES)
                 self.copy = copy
                 yield
-                self.flush()
         except UniqueViolation:
             self.cursor.execute("ROLLBACK TO SAVEPOINT scans_copy")
             self.conflict = True
@@ -205,24 +223,9 @@ class _CopySink:
             self.cursor.close()
 
     def add(self, outcome: Outcome, row: Row) -> None:
-        day, venue, person, _resident, at, until, out, source, code, key, created = row
-        if not self.created:
-            self.created = created.isoformat()  # one batch, one time of upload
+        assert self.copy is not None
         outcome.scan_id = scan_id = next(self.ids)
-        code_text = "\\N" if code is None else code
-        # Every text value is validated (keys: [A-Za-z0-9._:-]) or made here: nothing needs escaping.
-        self.buffer.append(
-            f"{scan_id}\t{day}\t{venue}\t{person}\t\\N\t{at.isoformat()}\t{until.isoformat()}\t"
-            f"{'t' if out else 'f'}\t{source}\t{code_text}\t{key}\t{self.created}\n"
-        )
-        if len(self.buffer) >= COPY_CHUNK:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.buffer:
-            assert self.copy is not None
-            self.copy.write("".join(self.buffer))
-            self.buffer = []
+        self.copy.write_row((scan_id, *row))
 
 
 def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[int, set[str]]:
