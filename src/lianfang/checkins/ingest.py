@@ -228,15 +228,21 @@ class _CopySink:
         self.copy.write_row((scan_id, *row))
 
 
-def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[int, set[str]]:
-    """How many lines, which persons they name, and the codes they name (looked up here)."""
-    lines, keys, raws = 0, set(), set()
-    for _, fields in parse(content, kind):
-        lines += 1
-        if lines > rules.MAX_BATCH:
+Line = tuple[int, list[str] | None]  # (row number, the six fields) as `ingest_parse.parse` yields
+
+
+def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[list[Line], set[str]]:
+    """The lines, parsed once and kept for the second pass, the persons they name, and the codes they
+    name (looked up here)."""
+    lines: list[Line] = []
+    keys, raws = set(), set()
+    for line in parse(content, kind):
+        lines.append(line)
+        if len(lines) > rules.MAX_BATCH:
             raise DomainError(
                 f"每批最多{rules.MAX_BATCH}条", f"a batch holds at most {rules.MAX_BATCH} scans", 413
             )
+        fields = line[1]
         if fields is not None:
             raws.add(fields[0])
             key = checker.person_key(fields[4], fields[5])
@@ -249,15 +255,14 @@ def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[int, set[
 def _rows(
     checker: _Checker,
     persons: dict[str, int],
-    content: bytes,
-    kind: str,
+    lines: list[Line],
     outcomes: list[Outcome],
     repeats: list[tuple[Outcome, Outcome]],
 ) -> Iterator[tuple[Outcome, Row]]:
     """The second pass: one outcome per line (appended to `outcomes`), each new valid row yielded, and
     each line repeating an earlier line's key noted in `repeats` with that line."""
     first: dict[tuple[int, date, str], Outcome] = {}
-    for number, fields in parse(content, kind):
+    for number, fields in lines:
         outcome = Outcome(number)
         outcomes.append(outcome)
         row = checker.row(number, fields, outcome)
@@ -285,16 +290,16 @@ def ingest(ctx: Ctx, hasher: IdHasher, content: bytes, kind: str) -> list[Outcom
     venues: set[int] = set()
     copied = False
     if ctx.session.get_bind().dialect.name == "postgresql":
-        sink = _CopySink(ctx.session, lines)
+        sink = _CopySink(ctx.session, len(lines))
         with sink.streaming():
-            for outcome, row in _rows(checker, persons, content, kind, outcomes, repeats):
+            for outcome, row in _rows(checker, persons, lines, outcomes, repeats):
                 sink.add(outcome, row)
                 outcome.result = "created"
                 venues.add(row[1])
         copied = not sink.conflict
     if not copied:  # SQLite, or some key was stored before (a retry): nothing was copied; row inserts
         outcomes, repeats, pending = [], [], []
-        for item in _rows(checker, persons, content, kind, outcomes, repeats):
+        for item in _rows(checker, persons, lines, outcomes, repeats):
             pending.append(item)
             venues.add(item[1][1])
             if len(pending) >= FALLBACK_CHUNK:
