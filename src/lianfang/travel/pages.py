@@ -1,0 +1,328 @@
+"""Pages for travel: the public risk-area list, the city command's list editor, residents' declarations
+(phone-sized), the community worker's flag list with bulk verification, stays with the carrier import,
+and inbound arrivals with their observation requirements."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Problem
+from lianfang.core.web import check_csrf, get_ctx, read_upload, render, resident_ctx, staff_ctx
+from lianfang.people.access import access_person, own_records
+from lianfang.travel import access, flags, imports, observations, places, repository, rules, service
+from lianfang.travel.api import feed
+
+router = APIRouter(include_in_schema=False)
+
+
+def _problems(exc: DomainError) -> list[Problem]:
+    return list(exc.problems) or [Problem("", exc.zh, exc.en)]
+
+
+def _day(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _next(path: str, rows: list[object], size: int, **params: object) -> str | None:
+    if len(rows) <= size:
+        return None
+    last = rows[size - 1]
+    query = {k: v for k, v in params.items() if v not in (None, "")} | {"after": last.id}  # type: ignore[attr-defined]
+    return f"{path}?{urlencode(query)}"
+
+
+@router.get("/risk-areas")
+def public_list(request: Request, ctx: Ctx = Depends(get_ctx, scope="function")) -> Response:
+    """The public list of areas in force (no sign-in)."""
+    return render(request, "travel/public.html", feed=feed(ctx), levels=rules.LEVELS)
+
+
+def _manage(
+    request: Request,
+    ctx: Ctx,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    report: object = None,
+) -> Response:
+    ctx.actor.require(access.MANAGE)
+    return render(
+        request,
+        "travel/manage.html",
+        status_code=status,
+        feed=feed(ctx),
+        levels=rules.LEVELS,
+        lift_rules=rules.LIFT_RULES,
+        problems=problems or [],
+        report=report,
+        today=access.today_of(ctx),
+    )
+
+
+@router.post("/travel/places/import", dependencies=[Depends(check_csrf)])
+def places_import(
+    request: Request, file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """Load the GB/T 2260 divisions (code, name[, parent]) from a file, with a per-row report."""
+    try:
+        report = places.import_places(ctx, file.filename or "places.csv", read_upload(file), dry_run)
+    except DomainError as exc:
+        if exc.status not in (413, 422):
+            raise
+        ctx.session.rollback()
+        return _manage(request, ctx, _problems(exc), exc.status)
+    return _manage(request, ctx, report.problems, 200, report)
+
+
+@router.get("/travel/risk-areas")
+def manage_page(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _manage(request, ctx)
+
+
+@router.post("/travel/risk-areas", dependencies=[Depends(check_csrf)])
+def manage_add(
+    request: Request,
+    place_code: str = Form(""),
+    level: str = Form(""),
+    starts_on: str = Form(""),
+    last_case_on: str = Form(""),
+    source: str = Form(""),
+    lift_rule: str = Form(""),
+    area_name: str = Form(""),
+    inside_city: bool = Form(False),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    data = service.RiskAreaInput(
+        place_code, level, _day(starts_on), source, lift_rule, area_name, inside_city, _day(last_case_on)
+    )
+    try:
+        service.create_risk_area(ctx, data)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        ctx.session.rollback()
+        return _manage(request, ctx, _problems(exc), 422)
+    return RedirectResponse("/travel/risk-areas", status_code=303)
+
+
+@router.post("/travel/risk-areas/{area_id}/lift", dependencies=[Depends(check_csrf)])
+def manage_lift(
+    request: Request, area_id: int, reason: str = Form(""), ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    try:
+        service.lift_risk_area(ctx, area_id, reason)
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        ctx.session.rollback()
+        return _manage(request, ctx, _problems(exc), exc.status)
+    return RedirectResponse("/travel/risk-areas", status_code=303)
+
+
+# ---- Residents -----------------------------------------------------------------------------------------
+def _mine(request: Request, ctx: Ctx, problems: list[Problem] | None = None, status: int = 200) -> Response:
+    persons = own_records(ctx.session, ctx.actor)
+    ids = [p.id for p in persons]
+    records = repository.person_records(ctx.session, ids)
+    today = access.today_of(ctx)
+    popups = {p.id: repository.popups_for(ctx.session, p.id, today) for p in persons}
+    names = repository.place_names(ctx.session, [r.place_code for r in records])
+    return render(
+        request,
+        "travel/mine.html",
+        status_code=status,
+        persons=persons,
+        records=records,
+        names=names,
+        popups=popups,
+        problems=problems or [],
+        today=today,
+    )
+
+
+@router.get("/me/travel")
+def my_travel(request: Request, ctx: Ctx = Depends(resident_ctx)) -> Response:
+    """A resident's stays, their pop-up status, and the form to declare a stay or a return."""
+    return _mine(request, ctx)
+
+
+@router.post("/me/travel", dependencies=[Depends(check_csrf)])
+def my_declare(
+    request: Request,
+    person_id: int = Form(...),
+    place_code: str = Form(""),
+    from_on: str = Form(""),
+    to_on: str = Form(""),
+    note: str = Form(""),
+    ctx: Ctx = Depends(resident_ctx),
+) -> Response:
+    person = access_person(ctx.session, ctx.actor, person_id)
+    try:
+        service.declare_stay(ctx, person, service.StayInput(place_code, _day(from_on), _day(to_on), note))
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        ctx.session.rollback()
+        return _mine(request, ctx, _problems(exc), 422)
+    return RedirectResponse("/me/travel", status_code=303)
+
+
+# ---- Staff ---------------------------------------------------------------------------------------------
+def _flags(
+    request: Request,
+    ctx: Ctx,
+    state: str,
+    after: int | None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    verified: int = 0,
+) -> Response:
+    ctx.actor.require(access.READ)
+    size = ctx.settings.page_size
+    rows = repository.flags_page(
+        ctx.session, ctx.actor, repository.ListFilter(state=state or None), after, size + 1
+    )
+    shown = rows[:size]
+    people = {p.id: p for p in repository.persons_by_ids(ctx.session, [f.person_id for f in shown])}
+    return render(
+        request,
+        "travel/flags.html",
+        status_code=status,
+        rows=shown,
+        people=people,
+        names=repository.place_names(ctx.session, [f.place_code for f in shown]),
+        state=state,
+        next_url=_next("/travel/flags", list(rows), size, state=state),
+        problems=problems or [],
+        verified=verified,
+    )
+
+
+@router.get("/travel/flags")
+def flags_page(
+    request: Request, state: str = "open", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """Pop-up ① in the worker's jurisdiction: who to contact, verify and test."""
+    return _flags(request, ctx, state, after)
+
+
+@router.post("/travel/flags/verify", dependencies=[Depends(check_csrf)])
+def flags_verify(
+    request: Request,
+    flag_ids: list[int] = Form(default=[]),
+    note: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        done = flags.verify_flags(ctx, flag_ids, note)
+    except DomainError as exc:
+        if exc.status != 422:
+            raise
+        ctx.session.rollback()
+        return _flags(request, ctx, "open", None, _problems(exc), 422)
+    return _flags(request, ctx, "open", None, verified=len(done))
+
+
+def _records(
+    request: Request,
+    ctx: Ctx,
+    after: int | None,
+    report: object = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> Response:
+    ctx.actor.require(access.READ)
+    size = ctx.settings.page_size
+    rows = repository.records_page(ctx.session, ctx.actor, repository.ListFilter(), after, size + 1)
+    shown = rows[:size]
+    return render(
+        request,
+        "travel/records.html",
+        status_code=status,
+        rows=shown,
+        names=repository.place_names(ctx.session, [r.place_code for r in shown]),
+        sources=rules.SOURCES,
+        next_url=_next("/travel/records", list(rows), size),
+        report=report,
+        problems=problems or [],
+    )
+
+
+@router.get("/travel/records")
+def records_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _records(request, ctx, after)
+
+
+@router.post("/travel/records/import", dependencies=[Depends(check_csrf)])
+def records_import(
+    request: Request,
+    file: UploadFile = File(...),
+    source: str = Form("carrier"),
+    dry_run: bool = Form(False),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        report = imports.import_travel(ctx, file.filename or "travel.csv", read_upload(file), dry_run, source)
+    except DomainError as exc:
+        if exc.status not in (413, 422):
+            raise
+        ctx.session.rollback()
+        return _records(request, ctx, None, None, _problems(exc), exc.status)
+    return _records(request, ctx, None, report, report.problems, 200)
+
+
+def _arrivals(
+    request: Request, ctx: Ctx, after: int | None, problems: list[Problem] | None = None, status: int = 200
+) -> Response:
+    ctx.actor.require(access.READ)
+    size = ctx.settings.page_size
+    rows = repository.observations_page(ctx.session, ctx.actor, repository.ListFilter(), after, size + 1)
+    shown = rows[:size]
+    people = {p.id: p for p in repository.persons_by_ids(ctx.session, [o.person_id for o in shown])}
+    return render(
+        request,
+        "travel/arrivals.html",
+        status_code=status,
+        rows=shown,
+        people=people,
+        next_url=_next("/travel/arrivals", list(rows), size),
+        problems=problems or [],
+        today=access.today_of(ctx),
+    )
+
+
+@router.get("/travel/arrivals")
+def arrivals_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """Register an inbound arrival; observation requirements (returnees and arrivals) in scope."""
+    return _arrivals(request, ctx, after)
+
+
+@router.post("/travel/arrivals", dependencies=[Depends(check_csrf)])
+def arrivals_add(
+    request: Request,
+    person_id: int = Form(...),
+    arrived_on: str = Form(""),
+    from_country: str = Form(""),
+    port: str = Form(""),
+    hotel: str = Form(""),
+    source: str = Form("port"),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    person = access_person(ctx.session, ctx.actor, person_id)
+    try:
+        observations.register_arrival(
+            ctx, person, observations.ArrivalInput(_day(arrived_on), from_country, port, hotel, source)
+        )
+    except DomainError as exc:
+        if exc.status not in (409, 422):
+            raise
+        ctx.session.rollback()
+        return _arrivals(request, ctx, None, _problems(exc), exc.status)
+    return RedirectResponse("/travel/arrivals", status_code=303)
