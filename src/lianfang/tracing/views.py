@@ -1,0 +1,217 @@
+"""What the API, the pages and the CLI show of a case: its window, timeline, proposals, contacts and
+requests, with people masked (surname, ID first and last characters) and places named."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from lianfang.assignments.models import Assignment
+from lianfang.assignments.rules import is_late
+from lianfang.core.context import Ctx
+from lianfang.people.models import Person
+from lianfang.people.rules import mask_name
+from lianfang.tracing import propose as proposing
+from lianfang.tracing import repository, rules
+from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
+from lianfang.tracing.service import case_window
+from lianfang.units.models import Unit, UnitMembership
+
+
+def person_label(person: Person | None) -> dict[str, Any]:
+    if person is None:
+        return {"name": "", "id_masked": "", "jurisdiction_path": None}
+    return {
+        "name": mask_name(person.name),
+        "id_masked": person.id_masked,
+        "jurisdiction_path": person.jurisdiction_path,
+    }
+
+
+def _label_dict(label: repository.Label | None) -> dict[str, Any]:
+    if label is None:
+        return {"name": "", "id_masked": "", "jurisdiction_path": None}
+    return {
+        "name": mask_name(label.name),
+        "id_masked": label.id_masked,
+        "jurisdiction_path": label.jurisdiction_path,
+    }
+
+
+def ruleset_of(case: TracingCase) -> rules.RuleSet:
+    return rules.by_edition(case.rule_edition)
+
+
+def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
+    """The first-degree proposals computed now (nothing stored), strongest first."""
+    start, end = case_window(ctx, case)
+    found = proposing.propose_for_case(ctx.session, case, ruleset_of(case), start, end)
+    people = repository.labels_by_ids(ctx.session, found)
+    out = [
+        {
+            "person_id": p.person_id,
+            **_label_dict(people.get(p.person_id)),
+            "category": p.category,
+            "reason": p.reason,
+            "detail": p.detail,
+            "rule": p.rule,
+            "venue_id": p.venue_id,
+            "first_contact_at": p.first_at,
+            "last_contact_at": p.last_at,
+            "overlap_minutes": p.minutes,
+        }
+        for p in found.values()
+    ]
+    out.sort(key=lambda r: (-rules.rank(r["category"]), -r["overlap_minutes"], r["person_id"]))
+    return out
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    start: datetime
+    end: datetime | None
+    kind: str  # scan | place | transport | household | unit
+    text: str
+    source: str  # scan | interview | registry
+
+
+def timeline(ctx: Ctx, case: TracingCase) -> list[TimelineItem]:
+    """Venue scans and interview entries in the window, plus the household and unit context."""
+    start, end = case_window(ctx, case)
+    visits = repository.visits_of(ctx.session, case.person_id, start, end)
+    entries = repository.exposures(ctx.session, case.id)
+    venues = repository.venues_by_ids(
+        ctx.session, [v.venue_id for v in visits] + [e.venue_id for e in entries]
+    )
+    items = [
+        TimelineItem(
+            v.start,
+            v.end,
+            "scan",
+            venues[v.venue_id].name if v.venue_id in venues else f"#{v.venue_id}",
+            "scan",
+        )
+        for v in visits
+    ]
+    for e in entries:
+        if e.kind == "transport":
+            mode = rules.TRANSPORT_MODES.get(e.transport_mode or "", ("", ""))[0]
+            seat = " ".join(
+                x
+                for x in (e.carriage and f"{e.carriage}车厢/舱", e.seat_row and f"{e.seat_row}排", e.seat)
+                if x
+            )
+            text = f"{mode} {e.transport_number or ''} {seat}".strip()
+        else:
+            text = venues[e.venue_id].name if e.venue_id in venues else e.place
+        items.append(
+            TimelineItem(
+                e.started_at, e.ended_at, e.kind, text + (f" · {e.note}" if e.note else ""), "interview"
+            )
+        )
+    items.sort(key=lambda i: i.start)
+    person = ctx.session.get(Person, case.person_id)
+    context: list[TimelineItem] = []
+    if person is not None and person.household_id is not None:
+        n = len(repository.household_members(ctx.session, person))
+        context.append(
+            TimelineItem(start, None, "household", f"{person.address or '住户'} · 同住 {n} 人", "registry")
+        )
+    rows = ctx.session.execute(
+        select(Unit.name, UnitMembership.group_name, UnitMembership.role)
+        .join(Unit, Unit.id == UnitMembership.unit_id)
+        .where(UnitMembership.person_id == case.person_id)
+    ).all()
+    context += [
+        TimelineItem(start, None, "unit", " · ".join(x for x in (name, group, role) if x), "registry")
+        for name, group, role in rows
+    ]
+    return context + items
+
+
+def contacts(
+    ctx: Ctx,
+    case: TracingCase,
+    category: str | None = None,
+    status: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """The case's contacts: all of them, or one keyset page (`limit`) filtered by category and status."""
+    if limit is None:
+        rows = repository.contacts_of(ctx.session, case.id)
+    else:
+        rows = repository.contacts_page(ctx.session, case.id, category, status, after, limit)
+    people = repository.persons_by_ids(ctx.session, [c.person_id for c in rows])
+    places = repository.jurisdictions_by_paths(ctx.session, [c.jurisdiction_path for c in rows])
+    return [
+        contact_dict(c, people.get(c.person_id or 0), places.get(c.jurisdiction_path or "")) for c in rows
+    ]
+
+
+def contact_dict(c: TracingContact, person: Person | None, place: Any) -> dict[str, Any]:
+    label = (
+        person_label(person)
+        if person
+        else {"name": c.outside_name, "id_masked": "", "jurisdiction_path": None}
+    )
+    return {
+        "id": c.id,
+        "person_id": c.person_id,
+        **label,
+        "place": place.name if place is not None else c.outside_city,
+        "degree": c.degree,
+        "via_contact_id": c.via_contact_id,
+        "category": c.category,
+        "proposed_category": c.proposed_category,
+        "status": c.status,
+        "reason": c.reason,
+        "detail": c.detail,
+        "rule": c.rule,
+        "rule_edition": c.rule_edition,
+        "first_contact_at": c.first_contact_at,
+        "last_contact_at": c.last_contact_at,
+        "overlap_minutes": c.overlap_minutes,
+        "manual": c.manual,
+        "controlled_at": c.controlled_at,
+        "note": c.note,
+    }
+
+
+def requests(ctx: Ctx, case: TracingCase, limit: int | None = None) -> list[dict[str, Any]]:
+    rows: list[TracingRequest] = repository.requests_of(ctx.session, case.id, limit)
+    items = (
+        {
+            a.id: a
+            for a in ctx.session.scalars(
+                select(Assignment).where(
+                    Assignment.id.in_([r.assignment_id for r in rows if r.assignment_id])
+                )
+            )
+        }
+        if rows
+        else {}
+    )
+    places = repository.jurisdictions_by_paths(ctx.session, [r.target_path for r in rows])
+    out = []
+    for r in rows:
+        item = items.get(r.assignment_id or 0)
+        state = item.state if item else ("sent" if r.kind == "outgoing" else "unrouted")
+        out.append(
+            {
+                "id": r.id,
+                "contact_id": r.contact_id,
+                "kind": r.kind,
+                "target": places[r.target_path].name if r.target_path in places else r.target_city,
+                "assignment_id": r.assignment_id,
+                "state": state,
+                "deadline": r.deadline,
+                "late": bool(item and is_late(item.state, item.deadline, ctx.now)),
+                "escalation_level": item.escalation_level if item else 0,
+                "done_at": item.done_at if item else None,
+            }
+        )
+    return out
