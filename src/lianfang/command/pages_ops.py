@@ -1,0 +1,418 @@
+"""Pages for work groups sent to districts, incidents and their follow-ups, forces and their moves,
+and four-party responsibility of a unit or venue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from lianfang.assignments import rules as assignment_rules
+from lianfang.assignments.models import Assignment
+from lianfang.command import operations, organisation, repository, rules, service
+from lianfang.command.access import READ, REPORT, access_force, access_incident, access_mission
+from lianfang.command.views import int_or_none, page, parse_local
+from lianfang.core.clock import to_local
+from lianfang.core.context import Ctx
+from lianfang.core.errors import Invalid, Problem
+from lianfang.core.web import check_csrf, staff_ctx
+
+router = APIRouter(include_in_schema=False)
+
+
+# Work groups ----------------------------------------------------------------------------------------
+
+
+def _missions(
+    request: Request, ctx: Ctx, form: dict[str, Any], problems: list[Problem], status: int = 200
+) -> Response:
+    ctx.actor.require(READ)
+    rows = repository.missions_page(ctx.session, ctx.actor, None, 200)
+    places = repository.jurisdictions_by_ids(ctx.session, [m.jurisdiction_id for m in rows])
+    districts = repository.districts(ctx.session, ctx.actor)
+    return page(
+        request,
+        "missions.html",
+        status,
+        missions=rows,
+        places=places,
+        districts=districts,
+        form=form,
+        problems=problems,
+    )
+
+
+@router.get("/command/missions")
+def missions(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _missions(request, ctx, {}, [])
+
+
+@router.post("/command/missions", dependencies=[Depends(check_csrf)])
+def mission_send(
+    request: Request,
+    jurisdiction_id: int = Form(0),
+    purpose: str = Form(""),
+    leader_name: str = Form(""),
+    members: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    form = {
+        "jurisdiction_id": jurisdiction_id,
+        "purpose": purpose,
+        "leader_name": leader_name,
+        "members": members,
+    }
+    try:
+        mission = service.send_mission(ctx, jurisdiction_id, purpose, leader_name, members)
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _missions(request, ctx, form, list(exc.problems), 422)
+    return RedirectResponse(f"/command/missions/{mission.id}", status_code=303)
+
+
+def _mission(
+    request: Request,
+    ctx: Ctx,
+    mission_id: int,
+    form: dict[str, Any],
+    problems: list[Problem],
+    status: int = 200,
+) -> Response:
+    mission = access_mission(ctx.session, ctx.actor, mission_id)
+    findings = repository.directives_of(ctx.session, mission_id=mission.id)
+    return page(
+        request,
+        "mission.html",
+        status,
+        mission=mission,
+        place=repository.jurisdictions_by_ids(ctx.session, [mission.jurisdiction_id]).get(
+            mission.jurisdiction_id
+        ),
+        findings=findings,
+        targets=repository.targets_of(ctx.session, [d.id for d in findings]),
+        default_deadline=to_local(assignment_rules.default_deadline(ctx.now)),
+        now=ctx.now,
+        form=form,
+        problems=problems,
+    )
+
+
+@router.get("/command/missions/{mission_id}")
+def mission_view(request: Request, mission_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _mission(request, ctx, mission_id, {}, [])
+
+
+@router.post("/command/missions/{mission_id}/findings", dependencies=[Depends(check_csrf)])
+def mission_finding(
+    request: Request,
+    mission_id: int,
+    title: str = Form(""),
+    body: str = Form(""),
+    deadline: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        service.add_finding(ctx, mission_id, title, body, parse_local(deadline, "deadline"))
+    except Invalid as exc:
+        ctx.session.rollback()
+        form = {"title": title, "body": body, "deadline": deadline}
+        return _mission(request, ctx, mission_id, form, list(exc.problems), 422)
+    return RedirectResponse(f"/command/missions/{mission_id}#findings", status_code=303)
+
+
+@router.post("/command/missions/{mission_id}/return", dependencies=[Depends(check_csrf)])
+def mission_return(mission_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    service.close_mission(ctx, mission_id)
+    return RedirectResponse(f"/command/missions/{mission_id}", status_code=303)
+
+
+# Incidents ------------------------------------------------------------------------------------------
+
+
+def _incidents(
+    request: Request,
+    ctx: Ctx,
+    form: dict[str, Any],
+    problems: list[Problem],
+    status: int = 200,
+    before: int | None = None,
+) -> Response:
+    ctx.actor.require(READ)
+    size = ctx.settings.page_size
+    rows = repository.incidents_page(ctx.session, ctx.actor, None, before, size + 1)
+    next_url = f"/command/incidents?before={rows[size - 1].id}" if len(rows) > size else None
+    return page(
+        request,
+        "incidents.html",
+        status,
+        incidents=rows[:size],
+        places=repository.jurisdictions_by_ids(ctx.session, [i.jurisdiction_id for i in rows]),
+        districts=repository.districts(ctx.session, ctx.actor),
+        default_hours=ctx.settings.command_followup_hours,
+        next_url=next_url,
+        now=ctx.now,
+        form=form,
+        problems=problems,
+    )
+
+
+@router.get("/command/incidents")
+def incidents(request: Request, before: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _incidents(request, ctx, {}, [], before=int_or_none(before))
+
+
+@router.post("/command/incidents", dependencies=[Depends(check_csrf)])
+def incident_report(
+    request: Request,
+    jurisdiction_id: int = Form(0),
+    occurred_at: str = Form(""),
+    place: str = Form(""),
+    summary: str = Form(""),
+    measures: str = Form(""),
+    interval_hours: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    form = {
+        "jurisdiction_id": jurisdiction_id,
+        "occurred_at": occurred_at,
+        "place": place,
+        "summary": summary,
+        "measures": measures,
+        "interval_hours": interval_hours,
+    }
+    try:
+        hours = float(interval_hours) if interval_hours.strip() else None
+        when = parse_local(occurred_at, "occurred_at") or ctx.now
+        found = operations.report_incident(
+            ctx,
+            jurisdiction_id=jurisdiction_id,
+            occurred_at=when,
+            place=place,
+            summary=summary,
+            measures=measures,
+            interval_hours=hours,
+        )
+    except ValueError:
+        return _incidents(
+            request,
+            ctx,
+            form,
+            [Problem("interval_hours", "续报间隔须为数字", "the interval is a number")],
+            422,
+        )
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _incidents(request, ctx, form, list(exc.problems), 422)
+    return RedirectResponse(f"/command/incidents/{found.id}", status_code=303)
+
+
+def _incident(
+    request: Request, ctx: Ctx, incident_id: int, problems: list[Problem] | None = None, status: int = 200
+) -> Response:
+    incident = access_incident(ctx.session, ctx.actor, incident_id)
+    current = (
+        ctx.session.get(Assignment, incident.followup_assignment_id)
+        if incident.followup_assignment_id
+        else None
+    )
+    return page(
+        request,
+        "incident.html",
+        status,
+        incident=incident,
+        place=repository.jurisdictions_by_ids(ctx.session, [incident.jurisdiction_id]).get(
+            incident.jurisdiction_id
+        ),
+        followups=repository.followups_of(ctx.session, incident.id),
+        current=current,
+        overdue=current is not None and assignment_rules.is_late(current.state, current.deadline, ctx.now),
+        can_report=ctx.actor.can(REPORT),
+        now=ctx.now,
+        problems=problems or [],
+    )
+
+
+@router.get("/command/incidents/{incident_id}")
+def incident_view(request: Request, incident_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _incident(request, ctx, incident_id)
+
+
+@router.post("/command/incidents/{incident_id}/followups", dependencies=[Depends(check_csrf)])
+def incident_followup(
+    request: Request,
+    incident_id: int,
+    text: str = Form(""),
+    final: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        operations.add_followup(ctx, incident_id, text, bool(final))
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _incident(request, ctx, incident_id, list(exc.problems), 422)
+    return RedirectResponse(f"/command/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/command/incidents/{incident_id}/close", dependencies=[Depends(check_csrf)])
+def incident_close(incident_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    operations.close_incident(ctx, incident_id)
+    return RedirectResponse(f"/command/incidents/{incident_id}", status_code=303)
+
+
+# Forces ---------------------------------------------------------------------------------------------
+
+
+def _forces(
+    request: Request,
+    ctx: Ctx,
+    kind: str,
+    after: int | None,
+    form: dict[str, Any],
+    problems: list[Problem],
+    status: int = 200,
+) -> Response:
+    ctx.actor.require(READ)
+    size = ctx.settings.page_size
+    rows = repository.forces_page(ctx.session, ctx.actor, kind or None, None, after, size + 1)
+    next_url = f"/command/forces?kind={kind}&after={rows[size - 1].id}" if len(rows) > size else None
+    districts = repository.districts(ctx.session, ctx.actor)
+    totals = repository.force_totals(ctx.session, ctx.actor)
+    return page(
+        request,
+        "forces.html",
+        status,
+        forces=rows[:size],
+        places=repository.jurisdictions_by_ids(ctx.session, [f.jurisdiction_id for f in rows]),
+        districts=districts,
+        totals=totals,
+        kind=kind,
+        next_url=next_url,
+        form=form,
+        problems=problems,
+    )
+
+
+@router.get("/command/forces")
+def forces(request: Request, kind: str = "", after: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _forces(request, ctx, kind if kind in rules.FORCE_KINDS else "", int_or_none(after), {}, [])
+
+
+@router.post("/command/forces", dependencies=[Depends(check_csrf)])
+def force_create(
+    request: Request,
+    kind: str = Form(""),
+    name: str = Form(""),
+    size: str = Form(""),
+    jurisdiction_id: int = Form(0),
+    leader_name: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    form = {
+        "kind": kind,
+        "name": name,
+        "size": size,
+        "jurisdiction_id": jurisdiction_id,
+        "leader_name": leader_name,
+    }
+    try:
+        operations.create_force(
+            ctx,
+            kind=kind,
+            name=name,
+            size=int(size) if size.strip().isdigit() else 0,
+            jurisdiction_id=jurisdiction_id,
+            leader_name=leader_name,
+        )
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _forces(request, ctx, "", None, form, list(exc.problems), 422)
+    return RedirectResponse("/command/forces", status_code=303)
+
+
+@router.post("/command/forces/move", dependencies=[Depends(check_csrf)])
+def force_move(
+    request: Request,
+    ids: list[int] = Form([]),
+    to_jurisdiction_id: int = Form(0),
+    reason: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        operations.move_forces(ctx, ids, to_jurisdiction_id, reason)
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _forces(request, ctx, "", None, {}, list(exc.problems), 422)
+    return RedirectResponse("/command/forces", status_code=303)
+
+
+@router.get("/command/forces/{force_id}")
+def force_view(request: Request, force_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    force = access_force(ctx.session, ctx.actor, force_id)
+    moves = repository.moves_of(ctx.session, force.id)
+    ids = [force.jurisdiction_id, force.home_jurisdiction_id] + [m.from_jurisdiction_id for m in moves]
+    places = repository.jurisdictions_by_ids(ctx.session, ids + [m.to_jurisdiction_id for m in moves])
+    return page(request, "force.html", force=force, moves=moves, places=places)
+
+
+# Four-party responsibility ----------------------------------------------------------------------------
+
+
+def _responsibility(
+    request: Request,
+    ctx: Ctx,
+    subject_type: str,
+    subject_id: int,
+    form: dict[str, str] | None,
+    problems: list[Problem],
+    status: int = 200,
+) -> Response:
+    if not (ctx.actor.can(READ) or ctx.actor.can("registry.read")):
+        ctx.actor.require(READ)
+    subject = organisation.subject_of(ctx, subject_type, subject_id)
+    found = repository.responsibility(ctx.session, subject_type, subject.id)
+    if form is None:
+        form = {key: getattr(found, key) if found else "" for key in rules.RESPONSIBILITY_PARTIES}
+    return page(
+        request,
+        "responsibility.html",
+        status,
+        subject=subject,
+        subject_type=subject_type,
+        record=found,
+        form=form,
+        can_edit=ctx.actor.can(REPORT),
+        problems=problems,
+    )
+
+
+@router.get("/command/responsibility/{subject_type}/{subject_id}")
+def responsibility(
+    request: Request, subject_type: str, subject_id: int, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    return _responsibility(request, ctx, subject_type, subject_id, None, [])
+
+
+@router.post("/command/responsibility/{subject_type}/{subject_id}", dependencies=[Depends(check_csrf)])
+def responsibility_save(
+    request: Request,
+    subject_type: str,
+    subject_id: int,
+    territorial: str = Form(""),
+    department: str = Form(""),
+    unit_party: str = Form(""),
+    individual: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    form = {
+        "territorial": territorial,
+        "department": department,
+        "unit_party": unit_party,
+        "individual": individual,
+    }
+    try:
+        organisation.set_responsibility(ctx, subject_type, subject_id, form)
+    except Invalid as exc:
+        ctx.session.rollback()
+        return _responsibility(request, ctx, subject_type, subject_id, form, list(exc.problems), 422)
+    return RedirectResponse(f"/command/responsibility/{subject_type}/{subject_id}", status_code=303)
