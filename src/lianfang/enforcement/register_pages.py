@@ -1,0 +1,222 @@
+"""Pages for closed venue types (closure orders), the event register (R17) and violations (R23)."""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from lianfang.core.clock import local_date
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Problem
+from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.enforcement import register, repository, rules, violations
+from lianfang.enforcement.access import DECIDE, READ
+from lianfang.enforcement.models import ClosureOrder, RegisteredEvent, Violation
+from lianfang.enforcement.pages import problems_of, status_of
+from lianfang.jurisdictions.access import subtree_filter
+from lianfang.venues.rules import KINDS as VENUE_KINDS
+
+router = APIRouter(include_in_schema=False)
+
+
+def _closures(
+    request: Request,
+    ctx: Ctx,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+    closed: int | None = None,
+) -> Response:
+    ctx.actor.require(READ)
+    orders = repository.orders_page(
+        ctx.session, subtree_filter(ctx.actor, ClosureOrder.jurisdiction_path), None, 200
+    )
+    return render(
+        request,
+        "enforcement/closures.html",
+        status_code=status,
+        orders=orders,
+        kinds=VENUE_KINDS,
+        default_kinds=sorted(rules.closed_kinds()),
+        problems=problems or [],
+        closed=closed,
+        can_decide=ctx.actor.can(DECIDE),
+        home_id=ctx.actor.jurisdiction_id,
+    )
+
+
+@router.get("/enforcement/closures")
+def closures_page(request: Request, closed: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _closures(request, ctx, closed=closed)
+
+
+@router.post("/enforcement/closures", dependencies=[Depends(check_csrf)])
+def order_closure(
+    request: Request, venue_kind: str = Form(""), reason: str = Form(""), ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    try:
+        _order, closed = register.order_closure(ctx, venue_kind, ctx.actor.jurisdiction_id or 0, reason)
+    except DomainError as exc:
+        ctx.session.rollback()
+        return _closures(request, ctx, problems_of(exc), status_of(exc))
+    return RedirectResponse(f"/enforcement/closures?closed={len(closed)}", status_code=303)
+
+
+@router.post("/enforcement/closures/{order_id}/lift", dependencies=[Depends(check_csrf)])
+def lift_closure(order_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    register.lift_closure(ctx, order_id)
+    return RedirectResponse("/enforcement/closures", status_code=303)
+
+
+def _events(
+    request: Request,
+    ctx: Ctx,
+    after: int | None = None,
+    problems: list[Problem] | None = None,
+    status: int = 200,
+) -> Response:
+    ctx.actor.require(READ)
+    size = ctx.settings.page_size
+    rows = repository.events_page(
+        ctx.session, subtree_filter(ctx.actor, RegisteredEvent.jurisdiction_path), "", after, size + 1
+    )
+    next_url = f"/enforcement/events?after={rows[size - 1].id}" if len(rows) > size else None
+    return render(
+        request,
+        "enforcement/events.html",
+        status_code=status,
+        rows=rows[:size],
+        next_url=next_url,
+        decisions=rules.DECISIONS,
+        problems=problems or [],
+        can_register=ctx.actor.can("registry.write"),
+        can_decide=ctx.actor.can(DECIDE),
+        today=local_date(ctx.now),
+    )
+
+
+@router.get("/enforcement/events")
+def events_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _events(request, ctx, after)
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@router.post("/enforcement/events", dependencies=[Depends(check_csrf)])
+def register_event(
+    request: Request,
+    name: str = Form(""),
+    organiser: str = Form(""),
+    expected_size: str = Form(""),
+    planned_date: str = Form(""),
+    place: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    planned = _date(planned_date)
+    size = int(expected_size) if expected_size.strip().isdigit() else 0
+    if planned is None:
+        return _events(
+            request, ctx, problems=[Problem("planned_date", "请填写日期", "give the date")], status=422
+        )
+    data = register.EventInput(name, organiser, size, planned, ctx.actor.jurisdiction_id or 0, place)
+    try:
+        register.register_event(ctx, data)
+    except DomainError as exc:
+        ctx.session.rollback()
+        return _events(request, ctx, problems=problems_of(exc), status=status_of(exc))
+    return RedirectResponse("/enforcement/events", status_code=303)
+
+
+@router.post("/enforcement/events/{event_id}/decision", dependencies=[Depends(check_csrf)])
+def decide_event(
+    request: Request,
+    event_id: int,
+    decision: str = Form(""),
+    new_date: str = Form(""),
+    note: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        register.decide_event(ctx, event_id, decision, _date(new_date), note)
+    except DomainError as exc:
+        ctx.session.rollback()
+        if exc.status == 404:
+            raise
+        return _events(request, ctx, problems=problems_of(exc), status=status_of(exc))
+    return RedirectResponse("/enforcement/events", status_code=303)
+
+
+@router.get("/enforcement/violations")
+def violations_page(
+    request: Request, state: str = "", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    ctx.actor.require(READ)
+    size = ctx.settings.page_size
+    rows = repository.violations_page(
+        ctx.session, subtree_filter(ctx.actor, Violation.jurisdiction_path), state, None, after, size + 1
+    )
+    next_url = (
+        "/enforcement/violations?" + urlencode({"state": state, "after": rows[size - 1].id})
+        if len(rows) > size
+        else None
+    )
+    return render(
+        request,
+        "enforcement/violations.html",
+        rows=rows[:size],
+        next_url=next_url,
+        state=state,
+        categories=rules.CATEGORIES,
+        dispositions=rules.DISPOSITIONS,
+        laws=rules.LAWS,
+    )
+
+
+@router.get("/enforcement/violations/{violation_id}")
+def violation_page(request: Request, violation_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _violation(request, ctx, violation_id)
+
+
+def _violation(
+    request: Request, ctx: Ctx, violation_id: int, problems: list[Problem] | None = None, status: int = 200
+) -> Response:
+    violation = violations.view_violation(ctx, violation_id)
+    return render(
+        request,
+        "enforcement/violation.html",
+        status_code=status,
+        v=violation,
+        categories=rules.CATEGORIES,
+        laws=rules.LAWS,
+        dispositions=rules.DISPOSITIONS,
+        problems=problems or [],
+        evidence=repository.attachments_of(ctx.session, "violation", violation.id),
+        history=repository.revisions(ctx.session, "violation", violation.id),
+        can_decide=ctx.actor.can(DECIDE),
+    )
+
+
+@router.post("/enforcement/violations/{violation_id}/decision", dependencies=[Depends(check_csrf)])
+def decide_violation(
+    request: Request,
+    violation_id: int,
+    disposition: str = Form(""),
+    note: str = Form(""),
+    reason: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        violations.decide(ctx, violation_id, disposition, note, reason)
+    except DomainError as exc:
+        ctx.session.rollback()
+        if exc.status in (403, 404):
+            raise
+        return _violation(request, ctx, violation_id, problems_of(exc), status_of(exc))
+    return RedirectResponse(f"/enforcement/violations/{violation_id}", status_code=303)
