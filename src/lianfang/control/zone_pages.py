@@ -1,0 +1,228 @@
+"""Pages for zones (with the lifting rule checked live), proposals (the district confirms with one
+action) and isolation sites (capacity per site and in total)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from lianfang.control import orders, proposals, repository, rules, sites, zones
+from lianfang.control.access import READ, access_proposal, access_zone
+from lianfang.control.models import ControlProposal, ControlZone, ControlZonePlace
+from lianfang.core.context import Ctx
+from lianfang.core.errors import DomainError, Problem
+from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.jurisdictions import repository as jurisdictions_repository
+from lianfang.jurisdictions.access import subtree_filter
+from lianfang.people.models import Person
+
+router = APIRouter(include_in_schema=False)
+
+
+def _problems(exc: DomainError) -> list[Problem]:
+    return list(exc.problems) or [Problem("", exc.zh, exc.en)]
+
+
+def _zones(
+    request: Request, ctx: Ctx, status: str, after: int | None, problems: list[Problem] | None = None
+) -> Response:
+    ctx.actor.require(READ)
+    rows = repository.zones(
+        ctx.session, subtree_filter(ctx.actor, ControlZone.jurisdiction_path), status, after, 50
+    )
+    communities = (
+        jurisdictions_repository.search(ctx.session, ctx.actor.scope_path, "", "community", 2000)
+        if ctx.actor.scope_path
+        else []
+    )
+    scheme = rules.zone_scheme(rules.edition_on(orders.today(ctx)))
+    next_url = f"/control/zones?status={status}&after={rows[49].id}" if len(rows) > 50 else None
+    return render(
+        request,
+        "control/zones.html",
+        status_code=422 if problems else 200,
+        rows=rows[:50],
+        status=status,
+        levels=rules.ZONE_LEVELS,
+        current_levels=rules.ZONE_LEVELS[scheme],
+        sources=rules.ZONE_SOURCES,
+        communities=communities,
+        next_url=next_url,
+        problems=problems or [],
+    )
+
+
+@router.get("/control/zones")
+def zones_page(
+    request: Request, status: str = "active", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    return _zones(request, ctx, status, after)
+
+
+@router.post("/control/zones", dependencies=[Depends(check_csrf)])
+def create_zone_page(
+    request: Request,
+    name: str = Form(""),
+    level: str = Form(""),
+    community_id: int = Form(...),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        zone = zones.create_zone(ctx, zones.ZoneInput(name, level, "community", community_id))
+    except DomainError as exc:
+        ctx.session.rollback()
+        return _zones(request, ctx, "active", None, _problems(exc))
+    return RedirectResponse(f"/control/zones/{zone.id}", status_code=303)
+
+
+def _zone(request: Request, ctx: Ctx, zone_id: int, problems: list[Problem] | None = None) -> Response:
+    ctx.actor.require(READ)
+    zone = access_zone(ctx.session, ctx.actor, zone_id)
+    places = list(ctx.session.scalars(select(ControlZonePlace).where(ControlZonePlace.zone_id == zone.id)))
+    return render(
+        request,
+        "control/zone.html",
+        status_code=422 if problems else 200,
+        zone=zone,
+        places=places,
+        check=zones.check(ctx, zone),
+        levels=rules.ZONE_LEVELS[zone.scheme],
+        editions=rules.EDITION_NAMES,
+        problems=problems or [],
+    )
+
+
+@router.get("/control/zones/{zone_id}")
+def zone_page(request: Request, zone_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _zone(request, ctx, zone_id)
+
+
+@router.post("/control/zones/{zone_id}/{action}", dependencies=[Depends(check_csrf)])
+def zone_action(
+    request: Request,
+    zone_id: int,
+    action: str,
+    override_reason: str = Form(""),
+    on: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    try:
+        if action == "lift":
+            zones.lift(ctx, zone_id, override_reason)
+        elif action == "round":
+            try:
+                day = date.fromisoformat(on)
+            except ValueError:
+                return _zone(
+                    request, ctx, zone_id, [Problem("on", "日期格式应为YYYY-MM-DD", "dates are YYYY-MM-DD")]
+                )
+            zones.record_round(ctx, zone_id, day)
+        else:
+            return Response(status_code=404)
+    except DomainError as exc:
+        ctx.session.rollback()
+        return _zone(request, ctx, zone_id, _problems(exc))
+    return RedirectResponse(f"/control/zones/{zone_id}", status_code=303)
+
+
+@router.get("/control/proposals")
+def proposals_page(
+    request: Request, status: str = "proposed", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    ctx.actor.require(READ)
+    scope = subtree_filter(ctx.actor, ControlProposal.jurisdiction_path)
+    rows = repository.proposals(ctx.session, scope, status, after, 50)
+    next_url = f"/control/proposals?status={status}&after={rows[49].id}" if len(rows) > 50 else None
+    return render(request, "control/proposals.html", rows=rows[:50], status=status, next_url=next_url)
+
+
+def _proposal(
+    request: Request, ctx: Ctx, proposal_id: int, problems: list[Problem] | None = None
+) -> Response:
+    ctx.actor.require(READ)
+    item = access_proposal(ctx.session, ctx.actor, proposal_id)
+    return render(
+        request,
+        "control/proposal.html",
+        status_code=422 if problems else 200,
+        item=item,
+        person=ctx.session.get(Person, item.person_id),
+        problems=problems or [],
+    )
+
+
+@router.get("/control/proposals/{proposal_id}")
+def proposal_page(request: Request, proposal_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _proposal(request, ctx, proposal_id)
+
+
+@router.get("/control/proposals/{proposal_id}/tests")
+def proposal_tests_page(request: Request, proposal_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """The people in range to test: only those in the actor's scope are listed (names masked by scope)."""
+    ctx.actor.require(READ)
+    item = access_proposal(ctx.session, ctx.actor, proposal_id)
+    ids = item.test_person_ids[:5000]
+    people = (
+        [
+            p
+            for p in ctx.session.scalars(select(Person).where(Person.id.in_(ids)).order_by(Person.id))
+            if ctx.actor.covers(p.jurisdiction_path)
+        ]
+        if ids
+        else []
+    )
+    return render(request, "control/proposal_tests.html", item=item, people=people)
+
+
+@router.post("/control/proposals/{proposal_id}/confirm", dependencies=[Depends(check_csrf)])
+def confirm_page(request: Request, proposal_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    try:
+        proposals.confirm(ctx, proposal_id)
+    except DomainError as exc:
+        ctx.session.rollback()
+        return _proposal(request, ctx, proposal_id, _problems(exc))
+    return RedirectResponse(f"/control/proposals/{proposal_id}", status_code=303)
+
+
+@router.get("/control/sites")
+def sites_page(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    items, rooms, used = sites.capacity(ctx)
+    places = (
+        jurisdictions_repository.search(ctx.session, ctx.actor.scope_path, "", "", 2000)
+        if ctx.actor.scope_path
+        else []
+    )
+    return render(
+        request, "control/sites.html", items=items, rooms=rooms, used=used, places=places, problems=[]
+    )
+
+
+@router.post("/control/sites", dependencies=[Depends(check_csrf)])
+def create_site_page(
+    request: Request,
+    name: str = Form(""),
+    jurisdiction_id: int = Form(...),
+    address: str = Form(""),
+    rooms: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    numbers = [n for n in rooms.replace("，", ",").replace("\n", ",").split(",") if n.strip()]
+    try:
+        sites.create_site(ctx, name, jurisdiction_id, address, numbers)
+    except DomainError as exc:
+        ctx.session.rollback()
+        items, total, used = sites.capacity(ctx)
+        return render(
+            request,
+            "control/sites.html",
+            status_code=422,
+            items=items,
+            rooms=total,
+            used=used,
+            places=[],
+            problems=_problems(exc),
+        )
+    return RedirectResponse("/control/sites", status_code=303)
