@@ -27,12 +27,24 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     from lianfang.accounts import tasks as accounts_tasks
     from lianfang.assignments import tasks as assignments_tasks
     from lianfang.checkins import tasks as checkins_tasks
+    from lianfang.command import tasks as command_tasks
+    from lianfang.control import tasks as control_tasks
+    from lianfang.enforcement import tasks as enforcement_tasks
+    from lianfang.testing import tasks as testing_tasks
+    from lianfang.tracing import tasks as tracing_tasks
+    from lianfang.travel import tasks as travel_tasks
 
     factory = factory or make_session_factory(make_engine(settings))
     runtime = Runtime(settings=settings, factory=factory, bus=EventBus())
     accounts_tasks.register(runtime)
     assignments_tasks.register(runtime)
     checkins_tasks.register(runtime)
+    command_tasks.register(runtime)
+    testing_tasks.register(runtime)
+    travel_tasks.register(runtime)
+    tracing_tasks.register(runtime)
+    enforcement_tasks.register(runtime)
+    control_tasks.register(runtime)
     return runtime
 
 
@@ -46,10 +58,28 @@ def _routers() -> list[object]:
     from lianfang.checkins import api as checkins_api
     from lianfang.checkins import pages as checkins_pages
     from lianfang.checkins import scan_pages as checkins_scan_pages
+    from lianfang.command import api as command_api
+    from lianfang.command import pages as command_pages
+    from lianfang.control import api as control_api
+    from lianfang.control import pages as control_pages
+    from lianfang.control import resident_pages as control_resident_pages
+    from lianfang.control import zone_pages as control_zone_pages
+    from lianfang.enforcement import api as enforcement_api
+    from lianfang.enforcement import pages as enforcement_pages
+    from lianfang.enforcement import register_pages as enforcement_register_pages
     from lianfang.jurisdictions import api as jurisdictions_api
     from lianfang.jurisdictions import pages as jurisdictions_pages
     from lianfang.people import api as people_api
     from lianfang.people import pages as people_pages
+    from lianfang.testing import api as testing_api
+    from lianfang.testing import pages as testing_pages
+    from lianfang.tracing import api as tracing_api
+    from lianfang.tracing import overview_pages as tracing_overview_pages
+    from lianfang.tracing import pages as tracing_pages
+    from lianfang.travel import api as travel_api
+    from lianfang.travel import pages as travel_pages
+    from lianfang.unithealth import api as unithealth_api
+    from lianfang.unithealth import pages as unithealth_pages
     from lianfang.units import api as units_api
     from lianfang.units import pages as units_pages
     from lianfang.venues import api as venues_api
@@ -73,6 +103,24 @@ def _routers() -> list[object]:
         assignments_pages.router,
         checkins_pages.router,
         checkins_scan_pages.router,
+        command_api.router,
+        command_pages.router,
+        travel_api.router,
+        travel_pages.router,
+        testing_api.router,
+        testing_pages.router,
+        tracing_api.router,
+        tracing_pages.router,
+        tracing_overview_pages.router,
+        unithealth_api.router,
+        unithealth_pages.router,
+        enforcement_api.router,
+        enforcement_pages.router,
+        enforcement_register_pages.router,
+        control_api.router,
+        control_pages.router,
+        control_zone_pages.router,
+        control_resident_pages.router,
     ]
 
 

@@ -42,6 +42,27 @@ class Settings(BaseSettings):
     assignment_escalate_hours: float = Field(
         default=4.0, gt=0, description="a late item climbs one jurisdiction level per this many hours"
     )
+    command_followup_hours: float = Field(
+        default=4.0, ge=0.5, le=72, description="default interval between an incident's follow-up reports"
+    )
+    command_board_days: int = Field(
+        default=14, ge=1, le=90, description="days of completion history the supervision board keeps"
+    )
+    tracing_lookback_days: int = Field(
+        default=2, ge=1, le=14, description="contact look-back before onset or sampling (2; 4 for Delta-era)"
+    )
+    tracing_edition: Literal["", "7th", "8th", "9th", "二十条"] = Field(
+        default="", description="pin the 防控方案 edition of new cases; empty: the one in force on their date"
+    )
+    control_edition: Literal["", "bj2020", "8th", "9th", "twenty"] = Field(
+        default="", description="pin the rule set of control plans and zones; empty: the one in force"
+    )
+    tracing_assist_hours: float = Field(
+        default=4.0, gt=0, description="deadline to locate and control a cross-district (跨区协查) contact"
+    )
+    tracing_control_hours: float = Field(
+        default=8.0, gt=0, description="deadline for a close contact in the case's district (secondary ×1.5)"
+    )
     page_size: int = Field(default=50, ge=1, le=500)
     scan_retention_days: int = Field(default=28, ge=1, description="venue scans older than this are deleted")
     public_base_url: str = Field(

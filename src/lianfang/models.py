@@ -5,11 +5,18 @@ from __future__ import annotations
 from lianfang.accounts import models as accounts_models
 from lianfang.assignments import models as assignments_models
 from lianfang.checkins import models as checkins_models
+from lianfang.command import models as command_models
+from lianfang.control import models as control_models
 from lianfang.core import audit, jobs
 from lianfang.core.db import Base
+from lianfang.enforcement import models as enforcement_models
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
 from lianfang.sim import models as sim_models
+from lianfang.testing import models as testing_models
+from lianfang.tracing import models as tracing_models
+from lianfang.travel import models as travel_models
+from lianfang.unithealth import models as unithealth_models
 from lianfang.units import models as units_models
 from lianfang.venues import models as venues_models
 
@@ -24,5 +31,12 @@ MODULES = (
     assignments_models,
     checkins_models,
     sim_models,
+    command_models,
+    travel_models,
+    testing_models,
+    tracing_models,
+    unithealth_models,
+    enforcement_models,
+    control_models,
 )
 metadata = Base.metadata

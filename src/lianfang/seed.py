@@ -17,6 +17,7 @@ from lianfang.accounts import service as accounts
 from lianfang.accounts.auth import staff_actor
 from lianfang.accounts.models import User
 from lianfang.assignments.service import issue_assignment
+from lianfang.command.demo import seed_command
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import end_of_local_day, local_date, utcnow
@@ -24,6 +25,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
 from lianfang.core.tabular import ImportReport
+from lianfang.enforcement.demo import seed_enforcement
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions import service as jurisdictions
 from lianfang.jurisdictions.models import Jurisdiction
@@ -31,6 +33,12 @@ from lianfang.people.imports import import_people
 from lianfang.people.models import Person
 from lianfang.sim.cli import load_with_progress
 from lianfang.sim.loader import LoadOptions
+from lianfang.sim.tracing_recall import demo_cases
+from lianfang.sim.travel_demo import demo_travel
+from lianfang.sim.truth_queries import latest_run
+from lianfang.travel.imports import import_travel
+from lianfang.travel.places import import_places
+from lianfang.unithealth.demo import seed_unit_health
 from lianfang.units import service as units_service
 from lianfang.units.imports import import_staff, import_units
 from lianfang.units.models import Unit
@@ -179,6 +187,15 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
         users = _staff(ctx, homes)
         progress(f"staff accounts: {', '.join(users)} (password {DEMO_PASSWORD})")
         issued = _assignments(ctx, users, homes)
+        office = ctx.as_actor(staff_actor(session, users["city"], "seed"))
+        chaoyang = ctx.as_actor(staff_actor(session, users["chaoyang"], "seed"))
+        progress(seed_command(ctx, office, chaoyang, users["city"].username))  # the organisation, board
+        progress(seed_unit_health(ctx, users["school"]))  # a week of a school's daily reports
+        progress(seed_enforcement(ctx, users["chaoyang"], users["school"], DEMO_PASSWORD))
+        run = latest_run(session)  # the outbreak's detected cases, opened and traced (tracing module)
+        if run is not None:
+            progress(demo_cases(session, settings, run))
+            progress(demo_travel(session, settings, run))
     return f"demo city ready: {len(users)} staff accounts, {issued} work items"
 
 
@@ -209,6 +226,8 @@ IMPORTERS: dict[str, Callable[[Ctx, str, bytes, bool], ImportReport]] = {
     "units": import_units,
     "staff": import_staff,
     "venues": import_venues,
+    "places": import_places,
+    "travel": import_travel,
 }
 
 

@@ -16,25 +16,81 @@ ROLES: dict[str, tuple[str, str]] = {
     "lab": ("检测机构", "Laboratory / sampling site"),
     "unit_officer": ("单位健康专员", "Unit health officer"),
     "venue_operator": ("场所登记员", "Venue operator"),
+    "inspector": ("防疫监督检查员", "Epidemic-prevention inspector"),
     "auditor": ("审计员", "Auditor"),
 }
 
 _REGISTRY_RW = {"registry.read", "registry.write", "registry.import", "registry.export", "identity.reveal"}
 _WORK = {"assignments.read", "assignments.work"}
+# Units, inspections and enforcement (unithealth, enforcement modules; MISSION R6, R14-R17, R23).
+_UNITS_OVERSIGHT = {"unithealth.read", "enforcement.read"}
+_COMMAND_ENFORCEMENT = {"unithealth.configure", "enforcement.inspect", "enforcement.decide"}
+# Nucleic-acid testing (testing module, R18, R20): the command orders rounds and sets up sites and labs;
+# sampling teams register tubes; labs upload results; communities follow progress and knock on doors.
+_TESTING_COMMAND = {"testing.read", "testing.order"}
+_TESTING_LAB = {"testing.read", "testing.sample", "testing.results"}
+# Command and supervision (command module, R1-R6, R18): the city office runs the organisation, meetings,
+# directives, work groups and forces; districts report incidents and keep four-party responsibility.
+_COMMAND_CITY = {"command.read", "command.manage", "command.report"}
+_COMMAND_DISTRICT = {"command.read", "command.report"}
+# Entry management (travel module, R7-R9): the city command keeps the risk-area list; districts and
+# the city import carriers' files; communities register arrivals and verify flagged people.
+_TRAVEL_CITY = {"travel.read", "travel.write", "travel.verify", "travel.import", "travel.riskareas"}
+_TRAVEL_DISTRICT = {"travel.read", "travel.write", "travel.verify", "travel.import"}
+_TRAVEL_COMMUNITY = {"travel.read", "travel.write", "travel.verify"}
+# Epidemiological investigation (tracing module, R19, R21, R22): investigators open cases and judge
+# contacts; the city and district command follow cases, clusters and the found-under-control share.
+_TRACING_READ = {"tracing.read"}
+_TRACING_WORK = {"tracing.read", "tracing.write"}
+# Control measures (control module, R7, R11, R19, R20): the command confirms proposals, draws and lifts
+# zones and runs isolation sites; communities issue and follow orders and record daily health reports.
+_CONTROL_DECIDE = {"control.read", "control.write", "control.decide"}
+_CONTROL_WORK = {"control.read", "control.write"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
-        {"accounts.manage", "jurisdictions.manage", "audit.read", "assignments.issue"} | _REGISTRY_RW | _WORK
+        {"accounts.manage", "jurisdictions.manage", "audit.read", "assignments.issue"}
+        | _REGISTRY_RW
+        | _WORK
+        | _UNITS_OVERSIGHT
+        | _COMMAND_ENFORCEMENT
+        | _TESTING_COMMAND
+        | _TESTING_LAB
+        | _COMMAND_CITY
+        | _TRAVEL_CITY
+        | _CONTROL_DECIDE
     ),
-    "city_command": frozenset({"assignments.issue"} | _REGISTRY_RW | _WORK),
-    "district_command": frozenset({"assignments.issue"} | _REGISTRY_RW | _WORK),
-    "community_worker": frozenset(_REGISTRY_RW | _WORK),
-    "investigator": frozenset({"registry.read", "identity.reveal", "assignments.issue"} | _WORK),
+    "city_command": frozenset(
+        {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
+    )
+    | _TESTING_COMMAND
+    | _COMMAND_CITY
+    | _TRAVEL_CITY
+    | _TRACING_READ
+    | _CONTROL_DECIDE,
+    "district_command": frozenset(
+        {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
+    )
+    | _TESTING_COMMAND
+    | _COMMAND_DISTRICT
+    | _TRAVEL_DISTRICT
+    | _TRACING_READ
+    | _CONTROL_DECIDE,
+    "community_worker": frozenset(_REGISTRY_RW | _WORK | _UNITS_OVERSIGHT)
+    | {"testing.read", "testing.sample"}
+    | _TRAVEL_COMMUNITY
+    | _CONTROL_WORK,
+    "investigator": frozenset(
+        {"registry.read", "identity.reveal", "assignments.issue"} | _WORK | _TRACING_WORK
+    ),
     # Labs and unit officers never browse the registry: labs find the person of a sample by code or
     # identity number in the testing module; unit officers see their own staff through units.staff.
-    "lab": frozenset(_WORK),
-    "unit_officer": frozenset({"units.staff"} | _WORK),
+    "lab": frozenset(_WORK | _TESTING_LAB),
+    "unit_officer": frozenset({"units.staff", "unithealth.report", "enforcement.respond"} | _WORK),
     "venue_operator": frozenset({"venues.operate"} | _WORK),
+    # District inspectors (监督检查): inspect units and venues, record findings and violations; the
+    # disposition of a violation is decided by command staff (enforcement.decide).
+    "inspector": frozenset({"registry.read", "enforcement.read", "enforcement.inspect"} | _WORK),
     "auditor": frozenset({"audit.read"}),
 }
 

@@ -28,6 +28,8 @@ class Assignment(Base):
         Index("ix_assignments_state_next_escalation_at", "state", "next_escalation_at"),
         Index("ix_assignments_watch_path_state_id", "watch_path", "state", "id"),
         Index("ix_assignments_subject", "subject_type", "subject_id"),
+        # The command board's daily completion refresh reads the items due in one local day.
+        Index("ix_assignments_deadline_state", "deadline", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

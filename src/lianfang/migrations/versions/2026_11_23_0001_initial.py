@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 10:43:47.195013
+Create Date: 2026-11-23 15:21:37.144509
 """
 
 from collections.abc import Sequence
@@ -47,6 +47,133 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_audit_entries_subject", ["subject_type", "subject_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_audit_entries_verb"), ["verb"], unique=False)
+
+    op.create_table(
+        "command_board_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key_type", sa.String(length=16), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=40), nullable=False),
+        sa.Column("open", sa.Integer(), nullable=False),
+        sa.Column("late", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_board_counts")),
+    )
+    with op.batch_alter_table("command_board_counts", schema=None) as batch_op:
+        batch_op.create_index("ix_command_board_counts_key_type_key", ["key_type", "key"], unique=False)
+
+    op.create_table(
+        "command_board_days",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("key_type", sa.String(length=16), nullable=False),
+        sa.Column(
+            "key",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("due", sa.Integer(), nullable=False),
+        sa.Column("completed", sa.Integer(), nullable=False),
+        sa.Column("on_time", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_board_days")),
+        sa.UniqueConstraint("day", "key_type", "key", name=op.f("uq_command_board_days_day_key_type_key")),
+    )
+    with op.batch_alter_table("command_board_days", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_board_days_key_type_key_day", ["key_type", "key", "day"], unique=False
+        )
+
+    op.create_table(
+        "command_board_refresh",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_board_refresh")),
+    )
+    op.create_table(
+        "command_meetings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("number", sa.String(length=40), nullable=False),
+        sa.Column("held_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("chair", sa.String(length=120), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("created_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_meetings")),
+    )
+    with op.batch_alter_table("command_meetings", schema=None) as batch_op:
+        batch_op.create_index("ix_command_meetings_held_at_id", ["held_at", "id"], unique=False)
+
+    op.create_table(
+        "command_responsibilities",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_type", sa.String(length=16), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("territorial", sa.String(length=200), nullable=False),
+        sa.Column("department", sa.String(length=200), nullable=False),
+        sa.Column("unit_party", sa.String(length=200), nullable=False),
+        sa.Column("individual", sa.String(length=200), nullable=False),
+        sa.Column("updated_by_label", sa.String(length=120), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_responsibilities")),
+        sa.UniqueConstraint(
+            "subject_type", "subject_id", name=op.f("uq_command_responsibilities_subject_type_subject_id")
+        ),
+    )
+    with op.batch_alter_table("command_responsibilities", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_responsibilities_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "enforcement_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_type", sa.String(length=24), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("added_by_label", sa.String(length=120), nullable=False),
+        sa.Column("added_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_enforcement_attachments")),
+        sa.UniqueConstraint(
+            "subject_type",
+            "subject_id",
+            "sha256",
+            name=op.f("uq_enforcement_attachments_subject_type_subject_id_sha256"),
+        ),
+    )
+    with op.batch_alter_table("enforcement_attachments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_enforcement_attachments_subject", ["subject_type", "subject_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "enforcement_revisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_type", sa.String(length=32), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("by_label", sa.String(length=120), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_enforcement_revisions")),
+    )
+    with op.batch_alter_table("enforcement_revisions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_enforcement_revisions_subject", ["subject_type", "subject_id", "id"], unique=False
+        )
 
     op.create_table(
         "jobs",
@@ -173,6 +300,223 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "tracing_clusters",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("setting", sa.String(length=16), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_clusters")),
+    )
+    with op.batch_alter_table("tracing_clusters", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_tracing_clusters_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "travel_places",
+        sa.Column("code", sa.String(length=6), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("parent_code", sa.String(length=6), nullable=True),
+        sa.Column("level", sa.String(length=12), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("code", name=op.f("pk_travel_places")),
+    )
+    with op.batch_alter_table("travel_places", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_travel_places_parent_code"), ["parent_code"], unique=False)
+
+    op.create_table(
+        "unit_absence_rules",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_kind", sa.String(length=32), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("threshold", sa.Integer(), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
+        sa.Column("same_group", sa.Boolean(), nullable=False),
+        sa.Column("same_symptom", sa.Boolean(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("edited_by_label", sa.String(length=120), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_absence_rules")),
+        sa.UniqueConstraint("unit_kind", "code", name=op.f("uq_unit_absence_rules_unit_kind_code")),
+    )
+    op.create_table(
+        "unithealth_revisions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_type", sa.String(length=40), nullable=False),
+        sa.Column("subject_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("snapshot", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("by_label", sa.String(length=120), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unithealth_revisions")),
+    )
+    with op.batch_alter_table("unithealth_revisions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unithealth_revisions_subject", ["subject_type", "subject_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "closure_orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("venue_kind", sa.String(length=32), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("reason", sa.String(length=255), nullable=False),
+        sa.Column("rule_edition", sa.String(length=40), nullable=False),
+        sa.Column("ordered_by_label", sa.String(length=120), nullable=False),
+        sa.Column("ordered_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lifted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lifted_by_label", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_closure_orders_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_closure_orders")),
+    )
+    with op.batch_alter_table("closure_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_closure_orders_jurisdiction_path_kind", ["jurisdiction_path", "venue_kind"], unique=False
+        )
+
+    op.create_table(
+        "command_forces",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("leader_name", sa.String(length=120), nullable=False),
+        sa.Column("home_jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["home_jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_forces_home_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_forces_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_forces")),
+    )
+    with op.batch_alter_table("command_forces", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_forces_jurisdiction_path_kind_id", ["jurisdiction_path", "kind", "id"], unique=False
+        )
+
+    op.create_table(
+        "command_missions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("purpose", sa.Text(), nullable=False),
+        sa.Column("leader_name", sa.String(length=120), nullable=False),
+        sa.Column("members", sa.Text(), nullable=False),
+        sa.Column("sent_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("returned_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by_label", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_missions_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_missions")),
+    )
+    with op.batch_alter_table("command_missions", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_missions_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "control_sites",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_control_sites_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_sites")),
+    )
+    with op.batch_alter_table("control_sites", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_sites_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "control_zones",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("edition", sa.String(length=16), nullable=False),
+        sa.Column("scheme", sa.String(length=8), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("started_on", sa.Date(), nullable=False),
+        sa.Column("last_case_on", sa.Date(), nullable=True),
+        sa.Column("last_contact_exposure_on", sa.Date(), nullable=True),
+        sa.Column("last_contact_negative", sa.Boolean(), nullable=False),
+        sa.Column("round_negative_on", sa.Date(), nullable=True),
+        sa.Column("downgraded_on", sa.Date(), nullable=True),
+        sa.Column("lifted_on", sa.Date(), nullable=True),
+        sa.Column("lifted_by_override", sa.Boolean(), nullable=False),
+        sa.Column("override_reason", sa.String(length=500), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=True),
+        sa.Column("proposal_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_control_zones_community_id_jurisdictions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_zones")),
+    )
+    with op.batch_alter_table("control_zones", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_zones_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_control_zones_jurisdiction_path_status_id",
+            ["jurisdiction_path", "status", "id"],
+            unique=False,
+        )
+
+    op.create_table(
         "households",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=40), nullable=False),
@@ -193,6 +537,43 @@ def upgrade() -> None:
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.create_index(
             "ix_households_jurisdiction_path_code", ["jurisdiction_path", "code"], unique=False
+        )
+
+    op.create_table(
+        "registered_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("organiser", sa.String(length=200), nullable=False),
+        sa.Column("expected_size", sa.Integer(), nullable=False),
+        sa.Column("planned_date", sa.Date(), nullable=False),
+        sa.Column("place", sa.String(length=255), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("decision", sa.String(length=16), nullable=False),
+        sa.Column("new_date", sa.Date(), nullable=True),
+        sa.Column("decision_note", sa.String(length=500), nullable=False),
+        sa.Column("decided_by_label", sa.String(length=120), nullable=False),
+        sa.Column("decided_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("created_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_registered_events_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_registered_events")),
+    )
+    with op.batch_alter_table("registered_events", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_registered_events_jurisdiction_path_date_id",
+            ["jurisdiction_path", "planned_date", "id"],
+            unique=False,
         )
 
     op.create_table(
@@ -230,6 +611,83 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("sim_travel", schema=None) as batch_op:
         batch_op.create_index("ix_sim_travel_run_id_person_id", ["run_id", "person_id"], unique=False)
+
+    op.create_table(
+        "testing_labs",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("daily_capacity", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_testing_labs_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_labs")),
+    )
+    with op.batch_alter_table("testing_labs", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_labs_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "testing_sites",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_testing_sites_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_sites")),
+    )
+    with op.batch_alter_table("testing_sites", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_sites_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "travel_risk_areas",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("place_code", sa.String(length=6), nullable=False),
+        sa.Column("area_name", sa.String(length=200), nullable=False),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("inside_city", sa.Boolean(), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("last_case_on", sa.Date(), nullable=True),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("lift_rule", sa.String(length=32), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("lifted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lift_reason", sa.String(length=300), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["place_code"], ["travel_places.code"], name=op.f("fk_travel_risk_areas_place_code_travel_places")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_risk_areas")),
+    )
+    with op.batch_alter_table("travel_risk_areas", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_risk_areas_active_place_code", ["active", "place_code"], unique=False
+        )
 
     op.create_table(
         "units",
@@ -339,6 +797,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_assignments")),
     )
     with op.batch_alter_table("assignments", schema=None) as batch_op:
+        batch_op.create_index("ix_assignments_deadline_state", ["deadline", "state"], unique=False)
         batch_op.create_index(
             "ix_assignments_issued_by_user_id_id", ["issued_by_user_id", "id"], unique=False
         )
@@ -396,6 +855,211 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_auth_sessions_user_id"), ["user_id"], unique=False)
 
     op.create_table(
+        "command_bodies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("code", sa.String(length=64), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("name_en", sa.String(length=120), nullable=False),
+        sa.Column("duties", sa.Text(), nullable=False),
+        sa.Column("parent_id", sa.Integer(), nullable=True),
+        sa.Column("lead_name", sa.String(length=120), nullable=False),
+        sa.Column("contact_user_id", sa.Integer(), nullable=True),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("sort", sa.Integer(), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_user_id"], ["users.id"], name=op.f("fk_command_bodies_contact_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_bodies_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"], ["command_bodies.id"], name=op.f("fk_command_bodies_parent_id_command_bodies")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_bodies")),
+        sa.UniqueConstraint("code", name=op.f("uq_command_bodies_code")),
+    )
+    with op.batch_alter_table("command_bodies", schema=None) as batch_op:
+        batch_op.create_index("ix_command_bodies_kind_sort", ["kind", "sort"], unique=False)
+        batch_op.create_index(batch_op.f("ix_command_bodies_parent_id"), ["parent_id"], unique=False)
+
+    op.create_table(
+        "command_directives",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("mission_id", sa.Integer(), nullable=True),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("body", sa.Text(), nullable=False),
+        sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column(
+            "issuer_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("issued_by_label", sa.String(length=120), nullable=False),
+        sa.Column("issued_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["meeting_id"],
+            ["command_meetings.id"],
+            name=op.f("fk_command_directives_meeting_id_command_meetings"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["mission_id"],
+            ["command_missions.id"],
+            name=op.f("fk_command_directives_mission_id_command_missions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_directives")),
+    )
+    with op.batch_alter_table("command_directives", schema=None) as batch_op:
+        batch_op.create_index("ix_command_directives_issuer_path_id", ["issuer_path", "id"], unique=False)
+        batch_op.create_index("ix_command_directives_meeting_id_id", ["meeting_id", "id"], unique=False)
+        batch_op.create_index("ix_command_directives_mission_id_id", ["mission_id", "id"], unique=False)
+
+    op.create_table(
+        "command_district_leaders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("leader_name", sa.String(length=120), nullable=False),
+        sa.Column("leader_title", sa.String(length=120), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_district_leaders_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_command_district_leaders_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_district_leaders")),
+        sa.UniqueConstraint("jurisdiction_id", name=op.f("uq_command_district_leaders_jurisdiction_id")),
+    )
+    with op.batch_alter_table("command_district_leaders", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_command_district_leaders_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
+        "command_force_moves",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("force_id", sa.Integer(), nullable=False),
+        sa.Column("from_jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("to_jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("by_label", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["force_id"],
+            ["command_forces.id"],
+            name=op.f("fk_command_force_moves_force_id_command_forces"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["from_jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_force_moves_from_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["to_jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_force_moves_to_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_force_moves")),
+    )
+    with op.batch_alter_table("command_force_moves", schema=None) as batch_op:
+        batch_op.create_index("ix_command_force_moves_force_id_id", ["force_id", "id"], unique=False)
+
+    op.create_table(
+        "control_rooms",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["control_sites.id"],
+            name=op.f("fk_control_rooms_site_id_control_sites"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_rooms")),
+        sa.UniqueConstraint("order_id", name=op.f("uq_control_rooms_order_id")),
+        sa.UniqueConstraint("site_id", "number", name=op.f("uq_control_rooms_site_id_number")),
+    )
+    with op.batch_alter_table("control_rooms", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_control_rooms_site_id"), ["site_id"], unique=False)
+
+    op.create_table(
+        "control_zone_places",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("zone_id", sa.Integer(), nullable=False),
+        sa.Column("place_type", sa.String(length=12), nullable=False),
+        sa.Column("place_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["zone_id"],
+            ["control_zones.id"],
+            name=op.f("fk_control_zone_places_zone_id_control_zones"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_zone_places")),
+        sa.UniqueConstraint(
+            "zone_id",
+            "place_type",
+            "place_id",
+            name=op.f("uq_control_zone_places_zone_id_place_type_place_id"),
+        ),
+    )
+    with op.batch_alter_table("control_zone_places", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_zone_places_place_type_place_id", ["place_type", "place_id"], unique=False
+        )
+
+    op.create_table(
+        "inspections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("target_id", sa.Integer(), nullable=False),
+        sa.Column("target_kind", sa.String(length=32), nullable=False),
+        sa.Column("target_name", sa.String(length=200), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("checklist", sa.String(length=32), nullable=False),
+        sa.Column("checklist_edition", sa.String(length=40), nullable=False),
+        sa.Column("results", sa.JSON(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("reinspection_of_id", sa.Integer(), nullable=True),
+        sa.Column("inspector_user_id", sa.Integer(), nullable=True),
+        sa.Column("inspector_label", sa.String(length=120), nullable=False),
+        sa.Column("inspected_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["inspector_user_id"], ["users.id"], name=op.f("fk_inspections_inspector_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["reinspection_of_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspections_reinspection_of_id_inspections"),
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_inspections_unit_id_units")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspections")),
+    )
+    with op.batch_alter_table("inspections", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_inspections_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_inspections_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
+        )
+        batch_op.create_index("ix_inspections_target", ["target_type", "target_id"], unique=False)
+        batch_op.create_index("ix_inspections_unit_id_id", ["unit_id", "id"], unique=False)
+
+    op.create_table(
         "people",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("pseudonym", sa.String(length=32), nullable=False),
@@ -440,6 +1104,144 @@ def upgrade() -> None:
         batch_op.create_index("ix_people_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
         batch_op.create_index("ix_people_jurisdiction_path_name", ["jurisdiction_path", "name"], unique=False)
         batch_op.create_index(batch_op.f("ix_people_phone_hash"), ["phone_hash"], unique=False)
+
+    op.create_table(
+        "testing_rounds",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("area_jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "area_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("default_mode", sa.String(length=16), nullable=False),
+        sa.Column("ordered_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("deadline_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("expected", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("ordered_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("progress_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["area_jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_testing_rounds_area_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["ordered_by_user_id"], ["users.id"], name=op.f("fk_testing_rounds_ordered_by_user_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_rounds")),
+    )
+    with op.batch_alter_table("testing_rounds", schema=None) as batch_op:
+        batch_op.create_index("ix_testing_rounds_area_path_id", ["area_path", "id"], unique=False)
+
+    op.create_table(
+        "testing_shipments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("lab_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("tube_count", sa.Integer(), nullable=False),
+        sa.Column("shipped_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("received_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shipped_by_user_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["lab_id"], ["testing_labs.id"], name=op.f("fk_testing_shipments_lab_id_testing_labs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["shipped_by_user_id"], ["users.id"], name=op.f("fk_testing_shipments_shipped_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["testing_sites.id"], name=op.f("fk_testing_shipments_site_id_testing_sites")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_shipments")),
+    )
+    with op.batch_alter_table("testing_shipments", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_shipments_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_testing_shipments_lab_id_id", ["lab_id", "id"], unique=False)
+
+    op.create_table(
+        "testing_teams",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=80), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["testing_sites.id"], name=op.f("fk_testing_teams_site_id_testing_sites")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_teams")),
+        sa.UniqueConstraint("site_id", "name", name=op.f("uq_testing_teams_site_id_name")),
+    )
+    op.create_table(
+        "unit_daily_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("report_date", sa.Date(), nullable=False),
+        sa.Column("zero_report", sa.Boolean(), nullable=False),
+        sa.Column("headcount", sa.Integer(), nullable=False),
+        sa.Column("checked", sa.Integer(), nullable=False),
+        sa.Column("abnormal", sa.Integer(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("filed_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("filed_by_label", sa.String(length=120), nullable=False),
+        sa.Column("filed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["filed_by_user_id"], ["users.id"], name=op.f("fk_unit_daily_reports_filed_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_daily_reports_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_daily_reports")),
+        sa.UniqueConstraint("unit_id", "report_date", name=op.f("uq_unit_daily_reports_unit_id_report_date")),
+    )
+    with op.batch_alter_table("unit_daily_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unit_daily_reports_jurisdiction_path_date_id",
+            ["jurisdiction_path", "report_date", "id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "unit_infections",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("reported_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("recorded_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_infections_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_infections")),
+    )
+    with op.batch_alter_table("unit_infections", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unit_infections_unit_id_reported_on", ["unit_id", "reported_on"], unique=False
+        )
 
     op.create_table(
         "unit_officers",
@@ -548,6 +1350,745 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_checkin_registrars_person_id"), ["person_id"], unique=False)
 
     op.create_table(
+        "command_directive_targets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("directive_id", sa.Integer(), nullable=False),
+        sa.Column("target_type", sa.String(length=16), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column("body_id", sa.Integer(), nullable=True),
+        sa.Column("label", sa.String(length=120), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_command_directive_targets_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["body_id"],
+            ["command_bodies.id"],
+            name=op.f("fk_command_directive_targets_body_id_command_bodies"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["directive_id"],
+            ["command_directives.id"],
+            name=op.f("fk_command_directive_targets_directive_id_command_directives"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_directive_targets_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_directive_targets")),
+        sa.UniqueConstraint("assignment_id", name=op.f("uq_command_directive_targets_assignment_id")),
+    )
+    with op.batch_alter_table("command_directive_targets", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_directive_targets_directive_id_id", ["directive_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "command_incidents",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("occurred_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("place", sa.String(length=200), nullable=False),
+        sa.Column("summary", sa.Text(), nullable=False),
+        sa.Column("measures", sa.Text(), nullable=False),
+        sa.Column("interval_hours", sa.Double(), nullable=False),
+        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reported_by_label", sa.String(length=120), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("followup_assignment_id", sa.Integer(), nullable=True),
+        sa.Column("next_followup_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("followups", sa.Integer(), nullable=False),
+        sa.Column("closed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["followup_assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_command_incidents_followup_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_command_incidents_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_incidents")),
+    )
+    with op.batch_alter_table("command_incidents", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_incidents_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_command_incidents_state_id", ["state", "id"], unique=False)
+
+    op.create_table(
+        "control_orders",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("source_ref", sa.String(length=40), nullable=False),
+        sa.Column("person_class", sa.String(length=24), nullable=False),
+        sa.Column("edition", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=20), nullable=False),
+        sa.Column("centralised_days", sa.Integer(), nullable=False),
+        sa.Column("home_days", sa.Integer(), nullable=False),
+        sa.Column("monitoring_days", sa.Integer(), nullable=False),
+        sa.Column("test_days", sa.String(length=60), nullable=False),
+        sa.Column("swab", sa.String(length=16), nullable=False),
+        sa.Column("double_test", sa.Boolean(), nullable=False),
+        sa.Column("citation", sa.String(length=120), nullable=False),
+        sa.Column("last_exposure_on", sa.Date(), nullable=False),
+        sa.Column("ends_on", sa.Date(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("given_how", sa.String(length=12), nullable=False),
+        sa.Column("given_on", sa.Date(), nullable=True),
+        sa.Column("delivered", sa.Boolean(), nullable=False),
+        sa.Column("delivered_on", sa.Date(), nullable=True),
+        sa.Column("work_prohibited", sa.Boolean(), nullable=False),
+        sa.Column("team", sa.String(length=60), nullable=False),
+        sa.Column("room_id", sa.Integer(), nullable=True),
+        sa.Column("linked_person_id", sa.Integer(), nullable=True),
+        sa.Column("missed_flagged_on", sa.Date(), nullable=True),
+        sa.Column("end_reason", sa.String(length=16), nullable=False),
+        sa.Column("ended_on", sa.Date(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_control_orders_community_id_jurisdictions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_control_orders_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_orders")),
+        sa.UniqueConstraint(
+            "person_id", "source", "source_ref", name=op.f("uq_control_orders_person_id_source_source_ref")
+        ),
+    )
+    with op.batch_alter_table("control_orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_orders_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_control_orders_jurisdiction_path_status_id",
+            ["jurisdiction_path", "status", "id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_control_orders_linked_person_id", ["linked_person_id"], unique=False)
+        batch_op.create_index("ix_control_orders_person_id_status", ["person_id", "status"], unique=False)
+
+    op.create_table(
+        "control_proposals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("edition", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("test_person_ids", sa.JSON(), nullable=False),
+        sa.Column("window_from", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("window_to", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by_user_id"], ["users.id"], name=op.f("fk_control_proposals_decided_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_control_proposals_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_proposals")),
+        sa.UniqueConstraint("case_id", name=op.f("uq_control_proposals_case_id")),
+    )
+    with op.batch_alter_table("control_proposals", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_proposals_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "inspection_findings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("item_code", sa.String(length=40), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("responded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("responded_by_label", sa.String(length=120), nullable=False),
+        sa.Column("verified_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_by_inspection_id", sa.Integer(), nullable=True),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_inspection_findings_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspection_findings_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_inspection_findings_unit_id_units")),
+        sa.ForeignKeyConstraint(
+            ["verified_by_inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspection_findings_verified_by_inspection_id_inspections"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_findings")),
+    )
+    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_inspection_findings_inspection_id_id", ["inspection_id", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_inspection_findings_jurisdiction_path_state_deadline",
+            ["jurisdiction_path", "state", "deadline"],
+            unique=False,
+        )
+        batch_op.create_index("ix_inspection_findings_unit_id_id", ["unit_id", "id"], unique=False)
+
+    op.create_table(
+        "pharmacy_sales",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("client_ref", sa.String(length=64), nullable=False),
+        sa.Column("buyer_id_hash", sa.String(length=64), nullable=False),
+        sa.Column("buyer_id_masked", sa.String(length=40), nullable=False),
+        sa.Column("buyer_name", sa.String(length=120), nullable=False),
+        sa.Column("buyer_person_id", sa.Integer(), nullable=True),
+        sa.Column("medicine_class", sa.String(length=16), nullable=False),
+        sa.Column("medicine_name", sa.String(length=120), nullable=False),
+        sa.Column("quantity", sa.Integer(), nullable=False),
+        sa.Column("sold_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["buyer_person_id"], ["people.id"], name=op.f("fk_pharmacy_sales_buyer_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_pharmacy_sales_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_pharmacy_sales")),
+        sa.UniqueConstraint("unit_id", "client_ref", name=op.f("uq_pharmacy_sales_unit_id_client_ref")),
+    )
+    with op.batch_alter_table("pharmacy_sales", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_pharmacy_sales_buyer_id_hash"), ["buyer_id_hash"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_pharmacy_sales_buyer_person_id"), ["buyer_person_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_pharmacy_sales_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "testing_duties",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id_hash", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("popup", sa.String(length=8), nullable=False),
+        sa.Column("rule_edition", sa.String(length=40), nullable=False),
+        sa.Column("source_type", sa.String(length=40), nullable=False),
+        sa.Column("source_id", sa.Integer(), nullable=False),
+        sa.Column("clears_on", sa.String(length=40), nullable=False),
+        sa.Column("started_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cleared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cleared_by", sa.String(length=120), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_testing_duties_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_duties")),
+    )
+    with op.batch_alter_table("testing_duties", schema=None) as batch_op:
+        batch_op.create_index("ix_testing_duties_id_hash_cleared_at", ["id_hash", "cleared_at"], unique=False)
+        batch_op.create_index(
+            "ix_testing_duties_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_testing_duties_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
+        "testing_round_areas",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_testing_round_areas_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_round_areas_round_id_testing_rounds")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_areas")),
+        sa.UniqueConstraint(
+            "round_id", "jurisdiction_id", name=op.f("uq_testing_round_areas_round_id_jurisdiction_id")
+        ),
+    )
+    op.create_table(
+        "testing_round_progress",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("expected", sa.Integer(), nullable=False),
+        sa.Column("sampled", sa.Integer(), nullable=False),
+        sa.Column("tubes_open", sa.Integer(), nullable=False),
+        sa.Column("tubes_in_transit", sa.Integer(), nullable=False),
+        sa.Column("results_back", sa.Integer(), nullable=False),
+        sa.Column("positive_pools", sa.Integer(), nullable=False),
+        sa.Column("turnaround_seconds", sa.BigInteger(), nullable=False),
+        sa.Column("refreshed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["testing_rounds.id"],
+            name=op.f("fk_testing_round_progress_round_id_testing_rounds"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_progress")),
+        sa.UniqueConstraint(
+            "round_id", "community_id", name=op.f("uq_testing_round_progress_round_id_community_id")
+        ),
+    )
+    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_round_progress_round_id_path", ["round_id", "jurisdiction_path"], unique=False
+        )
+
+    op.create_table(
+        "testing_tubes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("barcode", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("sample_count", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("facility", sa.String(length=120), nullable=False),
+        sa.Column("opened_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shipment_id", sa.Integer(), nullable=True),
+        sa.Column("lab_id", sa.Integer(), nullable=True),
+        sa.Column("opened_by_user_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["lab_id"], ["testing_labs.id"], name=op.f("fk_testing_tubes_lab_id_testing_labs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by_user_id"], ["users.id"], name=op.f("fk_testing_tubes_opened_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_tubes_round_id_testing_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["shipment_id"],
+            ["testing_shipments.id"],
+            name=op.f("fk_testing_tubes_shipment_id_testing_shipments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["testing_sites.id"], name=op.f("fk_testing_tubes_site_id_testing_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["testing_teams.id"], name=op.f("fk_testing_tubes_team_id_testing_teams")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_tubes")),
+        sa.UniqueConstraint("barcode", name=op.f("uq_testing_tubes_barcode")),
+    )
+    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_tubes_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_testing_tubes_round_id_status", ["round_id", "status"], unique=False)
+        batch_op.create_index("ix_testing_tubes_shipment_id", ["shipment_id"], unique=False)
+        batch_op.create_index("ix_testing_tubes_site_id_status", ["site_id", "status"], unique=False)
+
+    op.create_table(
+        "tracing_cases",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("classification", sa.String(length=16), nullable=False),
+        sa.Column("origin", sa.String(length=16), nullable=False),
+        sa.Column("found_by", sa.String(length=24), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("onset_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sampled_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("isolated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sample_id", sa.Integer(), nullable=True),
+        sa.Column("cluster_id", sa.Integer(), nullable=True),
+        sa.Column("infector_case_id", sa.Integer(), nullable=True),
+        sa.Column("lookback_days", sa.Integer(), nullable=False),
+        sa.Column("rule_edition", sa.String(length=24), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.Column("proposed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["cluster_id"], ["tracing_clusters.id"], name=op.f("fk_tracing_cases_cluster_id_tracing_clusters")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"], ["users.id"], name=op.f("fk_tracing_cases_created_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["infector_case_id"],
+            ["tracing_cases.id"],
+            name=op.f("fk_tracing_cases_infector_case_id_tracing_cases"),
+        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_tracing_cases_person_id_people")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_cases")),
+        sa.UniqueConstraint("code", name=op.f("uq_tracing_cases_code")),
+        sa.UniqueConstraint("sample_id", name=op.f("uq_tracing_cases_sample_id")),
+    )
+    with op.batch_alter_table("tracing_cases", schema=None) as batch_op:
+        batch_op.create_index("ix_tracing_cases_cluster_id_id", ["cluster_id", "id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_tracing_cases_infector_case_id"), ["infector_case_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_tracing_cases_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_tracing_cases_jurisdiction_path_reported_at",
+            ["jurisdiction_path", "reported_at"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_tracing_cases_jurisdiction_path_status_id",
+            ["jurisdiction_path", "status", "id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_tracing_cases_person_id_id", ["person_id", "id"], unique=False)
+
+    op.create_table(
+        "travel_arrivals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("arrived_on", sa.Date(), nullable=False),
+        sa.Column("from_country", sa.String(length=3), nullable=False),
+        sa.Column("port", sa.String(length=120), nullable=False),
+        sa.Column("hotel", sa.String(length=200), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("registered_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_travel_arrivals_community_id_jurisdictions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_travel_arrivals_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_arrivals")),
+        sa.UniqueConstraint("person_id", "arrived_on", name=op.f("uq_travel_arrivals_person_id_arrived_on")),
+    )
+    with op.batch_alter_table("travel_arrivals", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_arrivals_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "travel_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("risk_area_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("place_code", sa.String(length=6), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("in_city", sa.Boolean(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cleared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cleared_by", sa.String(length=120), nullable=False),
+        sa.Column("clear_note", sa.String(length=300), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignments.id"], name=op.f("fk_travel_flags_assignment_id_assignments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_flags")),
+        sa.UniqueConstraint("person_id", "risk_area_id", name=op.f("uq_travel_flags_person_id_risk_area_id")),
+    )
+    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_flags_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
+        )
+        batch_op.create_index("ix_travel_flags_state_expires_on", ["state", "expires_on"], unique=False)
+
+    op.create_table(
+        "travel_observations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("origin_id", sa.Integer(), nullable=False),
+        sa.Column("edition", sa.String(length=32), nullable=False),
+        sa.Column("mode", sa.String(length=24), nullable=False),
+        sa.Column("centralised_days", sa.Integer(), nullable=False),
+        sa.Column("home_days", sa.Integer(), nullable=False),
+        sa.Column("monitoring_days", sa.Integer(), nullable=False),
+        sa.Column("test_days", sa.String(length=60), nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("handover_on", sa.Date(), nullable=False),
+        sa.Column("isolation_ends_on", sa.Date(), nullable=False),
+        sa.Column("monitoring_ends_on", sa.Date(), nullable=False),
+        sa.Column("popup2_until", sa.Date(), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_travel_observations_community_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_travel_observations_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_observations")),
+        sa.UniqueConstraint("kind", "origin_id", name=op.f("uq_travel_observations_kind_origin_id")),
+    )
+    with op.batch_alter_table("travel_observations", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_observations_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_travel_observations_person_id", ["person_id"], unique=False)
+
+    op.create_table(
+        "travel_records",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("place_code", sa.String(length=6), nullable=False),
+        sa.Column("from_on", sa.Date(), nullable=False),
+        sa.Column("to_on", sa.Date(), nullable=True),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("source_ref", sa.String(length=120), nullable=True),
+        sa.Column("carrier", sa.String(length=120), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("superseded_by_id", sa.Integer(), nullable=True),
+        sa.Column("note", sa.String(length=300), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_travel_records_community_id_jurisdictions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_travel_records_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["place_code"], ["travel_places.code"], name=op.f("fk_travel_records_place_code_travel_places")
+        ),
+        sa.ForeignKeyConstraint(
+            ["superseded_by_id"],
+            ["travel_records.id"],
+            name=op.f("fk_travel_records_superseded_by_id_travel_records"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_records")),
+        sa.UniqueConstraint("source", "source_ref", name=op.f("uq_travel_records_source_source_ref")),
+    )
+    with op.batch_alter_table("travel_records", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_records_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_travel_records_person_id_state", ["person_id", "state"], unique=False)
+        batch_op.create_index(
+            "ix_travel_records_place_code_last_day_person_id",
+            ["place_code", "last_day", "person_id"],
+            unique=False,
+        )
+
+    op.create_table(
+        "unit_absence_alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("rule_code", sa.String(length=40), nullable=False),
+        sa.Column("rule_edition", sa.String(length=40), nullable=False),
+        sa.Column("group_name", sa.String(length=120), nullable=False),
+        sa.Column("symptom", sa.String(length=40), nullable=False),
+        sa.Column("window_start", sa.Date(), nullable=False),
+        sa.Column("window_end", sa.Date(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_unit_absence_alerts_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_absence_alerts_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_absence_alerts")),
+        sa.UniqueConstraint(
+            "unit_id",
+            "rule_code",
+            "group_name",
+            "symptom",
+            "window_end",
+            name=op.f("uq_unit_absence_alerts_unit_id_rule_code_group_name_symptom_window_end"),
+        ),
+    )
+    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unit_absence_alerts_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "unit_absences",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("group_name", sa.String(length=120), nullable=False),
+        sa.Column("absence_date", sa.Date(), nullable=False),
+        sa.Column("symptoms", sa.String(length=200), nullable=False),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("withdrawn", sa.Boolean(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("reported_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_unit_absences_person_id_people"), ondelete="CASCADE"
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_absences_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_absences")),
+        sa.UniqueConstraint(
+            "unit_id",
+            "person_id",
+            "absence_date",
+            name=op.f("uq_unit_absences_unit_id_person_id_absence_date"),
+        ),
+    )
+    with op.batch_alter_table("unit_absences", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unit_absences_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_unit_absences_person_id"), ["person_id"], unique=False)
+        batch_op.create_index(
+            "ix_unit_absences_unit_id_absence_date", ["unit_id", "absence_date"], unique=False
+        )
+
+    op.create_table(
+        "unit_daily_report_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("temperature", sa.Double(), nullable=True),
+        sa.Column("mask_ok", sa.Boolean(), nullable=False),
+        sa.Column("symptoms", sa.String(length=200), nullable=False),
+        sa.Column("abnormal", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["people.id"],
+            name=op.f("fk_unit_daily_report_entries_person_id_people"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["unit_daily_reports.id"],
+            name=op.f("fk_unit_daily_report_entries_report_id_unit_daily_reports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_daily_report_entries")),
+        sa.UniqueConstraint(
+            "report_id", "person_id", name=op.f("uq_unit_daily_report_entries_report_id_person_id")
+        ),
+    )
+    with op.batch_alter_table("unit_daily_report_entries", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_unit_daily_report_entries_person_id"), ["person_id"], unique=False
+        )
+
+    op.create_table(
         "unit_memberships",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
@@ -613,6 +2154,52 @@ def upgrade() -> None:
         batch_op.create_index("ix_venue_codes_venue_id_id", ["venue_id", "id"], unique=False)
 
     op.create_table(
+        "violations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("subject_type", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column("subject_name", sa.String(length=200), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("category", sa.String(length=32), nullable=False),
+        sa.Column("facts", sa.Text(), nullable=False),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("law_code", sa.String(length=40), nullable=False),
+        sa.Column("law_article", sa.String(length=120), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=True),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("disposition", sa.String(length=32), nullable=True),
+        sa.Column("disposition_note", sa.String(length=1000), nullable=False),
+        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("decided_by_label", sa.String(length=120), nullable=False),
+        sa.Column("decided_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("recorded_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["decided_by_user_id"], ["users.id"], name=op.f("fk_violations_decided_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"], ["inspections.id"], name=op.f("fk_violations_inspection_id_inspections")
+        ),
+        sa.ForeignKeyConstraint(["person_id"], ["people.id"], name=op.f("fk_violations_person_id_people")),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_violations_unit_id_units")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_violations")),
+    )
+    with op.batch_alter_table("violations", schema=None) as batch_op:
+        batch_op.create_index("ix_violations_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
+        batch_op.create_index(
+            "ix_violations_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_violations_person_id"), ["person_id"], unique=False)
+        batch_op.create_index("ix_violations_unit_id_id", ["unit_id", "id"], unique=False)
+
+    op.create_table(
         "assignment_evidence",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("note_id", sa.Integer(), nullable=False),
@@ -632,15 +2219,381 @@ def upgrade() -> None:
     with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_assignment_evidence_note_id"), ["note_id"], unique=False)
 
+    op.create_table(
+        "command_incident_followups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author_label", sa.String(length=120), nullable=False),
+        sa.Column("final", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["command_incidents.id"],
+            name=op.f("fk_command_incident_followups_incident_id_command_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_incident_followups")),
+    )
+    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_incident_followups_incident_id_id", ["incident_id", "id"], unique=False
+        )
+
+    op.create_table(
+        "control_order_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("days", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("before_ends_on", sa.Date(), nullable=False),
+        sa.Column("after_ends_on", sa.Date(), nullable=False),
+        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["by_user_id"], ["users.id"], name=op.f("fk_control_order_changes_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["control_orders.id"],
+            name=op.f("fk_control_order_changes_order_id_control_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_order_changes")),
+    )
+    with op.batch_alter_table("control_order_changes", schema=None) as batch_op:
+        batch_op.create_index("ix_control_order_changes_order_id_id", ["order_id", "id"], unique=False)
+
+    op.create_table(
+        "control_reports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("reported_on", sa.Date(), nullable=False),
+        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("temperature", sa.Float(), nullable=True),
+        sa.Column("symptoms", sa.Text(), nullable=False),
+        sa.Column("by", sa.String(length=8), nullable=False),
+        sa.Column("by_user_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["by_user_id"], ["users.id"], name=op.f("fk_control_reports_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["order_id"],
+            ["control_orders.id"],
+            name=op.f("fk_control_reports_order_id_control_orders"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_control_reports_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_control_reports")),
+    )
+    with op.batch_alter_table("control_reports", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_control_reports_jurisdiction_path_reported_on",
+            ["jurisdiction_path", "reported_on"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_control_reports_order_id_reported_on", ["order_id", "reported_on"], unique=False
+        )
+
+    op.create_table(
+        "testing_controls",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=24), nullable=False),
+        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lifted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lifted_reason", sa.String(length=24), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_testing_controls_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_controls_tube_id_testing_tubes")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_controls")),
+        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_controls_tube_id_person_id")),
+    )
+    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_controls_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testing_controls_person_id_lifted_at", ["person_id", "lifted_at"], unique=False
+        )
+
+    op.create_table(
+        "testing_results",
+        sa.Column(
+            "tube_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
+            nullable=False,
+        ),
+        sa.Column("result", sa.String(length=12), nullable=False),
+        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_results_tube_id_testing_tubes")
+        ),
+        sa.PrimaryKeyConstraint("tube_id", name=op.f("pk_testing_results")),
+    )
+    op.create_table(
+        "testing_samples",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("sampled_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sampled_by_user_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_testing_samples_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_samples_round_id_testing_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_samples_tube_id_testing_tubes")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_samples")),
+        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_samples_tube_id_person_id")),
+    )
+    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_samples_person_id_sampled_at", ["person_id", "sampled_at"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testing_samples_round_id_jurisdiction_path", ["round_id", "jurisdiction_path"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testing_samples_round_id_person_id", ["round_id", "person_id"], unique=False
+        )
+
+    op.create_table(
+        "tracing_contacts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("outside_name", sa.String(length=120), nullable=False),
+        sa.Column("outside_city", sa.String(length=60), nullable=False),
+        sa.Column("outside_phone", sa.String(length=40), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("degree", sa.Integer(), nullable=False),
+        sa.Column("via_contact_id", sa.Integer(), nullable=True),
+        sa.Column("category", sa.String(length=16), nullable=False),
+        sa.Column("proposed_category", sa.String(length=16), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("reason", sa.String(length=40), nullable=False),
+        sa.Column("detail", sa.String(length=500), nullable=False),
+        sa.Column("rule", sa.String(length=80), nullable=False),
+        sa.Column("rule_edition", sa.String(length=24), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=True),
+        sa.Column("first_contact_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("last_contact_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("overlap_minutes", sa.Integer(), nullable=False),
+        sa.Column("manual", sa.Boolean(), nullable=False),
+        sa.Column("decided_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("decided_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("controlled_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["tracing_cases.id"],
+            name=op.f("fk_tracing_contacts_case_id_tracing_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by_user_id"], ["users.id"], name=op.f("fk_tracing_contacts_decided_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_tracing_contacts_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["via_contact_id"],
+            ["tracing_contacts.id"],
+            name=op.f("fk_tracing_contacts_via_contact_id_tracing_contacts"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_contacts")),
+        sa.UniqueConstraint("case_id", "person_id", name=op.f("uq_tracing_contacts_case_id_person_id")),
+    )
+    with op.batch_alter_table("tracing_contacts", schema=None) as batch_op:
+        batch_op.create_index("ix_tracing_contacts_case_id_id", ["case_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_tracing_contacts_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_tracing_contacts_person_id_status", ["person_id", "status"], unique=False)
+
+    op.create_table(
+        "tracing_exposures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("venue_id", sa.Integer(), nullable=True),
+        sa.Column("place", sa.String(length=200), nullable=False),
+        sa.Column("started_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("transport_mode", sa.String(length=16), nullable=True),
+        sa.Column("transport_number", sa.String(length=20), nullable=True),
+        sa.Column("carriage", sa.String(length=8), nullable=True),
+        sa.Column("seat_row", sa.Integer(), nullable=True),
+        sa.Column("seat", sa.String(length=8), nullable=True),
+        sa.Column("note", sa.String(length=500), nullable=False),
+        sa.Column("created_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["tracing_cases.id"],
+            name=op.f("fk_tracing_exposures_case_id_tracing_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_user_id"], ["users.id"], name=op.f("fk_tracing_exposures_created_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["venue_id"], ["venues.id"], name=op.f("fk_tracing_exposures_venue_id_venues")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_exposures")),
+    )
+    with op.batch_alter_table("tracing_exposures", schema=None) as batch_op:
+        batch_op.create_index("ix_tracing_exposures_case_id_id", ["case_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_tracing_exposures_transport_number_started_at",
+            ["transport_number", "started_at"],
+            unique=False,
+        )
+
+    op.create_table(
+        "tracing_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("target_jurisdiction_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "target_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("target_city", sa.String(length=60), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("letter", sa.Text(), nullable=False),
+        sa.Column("sent_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignments.id"], name=op.f("fk_tracing_requests_assignment_id_assignments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"],
+            ["tracing_cases.id"],
+            name=op.f("fk_tracing_requests_case_id_tracing_cases"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["tracing_contacts.id"],
+            name=op.f("fk_tracing_requests_contact_id_tracing_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["sent_by_user_id"], ["users.id"], name=op.f("fk_tracing_requests_sent_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["target_jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_tracing_requests_target_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_requests")),
+        sa.UniqueConstraint("contact_id", name=op.f("uq_tracing_requests_contact_id")),
+    )
+    with op.batch_alter_table("tracing_requests", schema=None) as batch_op:
+        batch_op.create_index("ix_tracing_requests_case_id_id", ["case_id", "id"], unique=False)
+        batch_op.create_index("ix_tracing_requests_target_path_id", ["target_path", "id"], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table("tracing_requests", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_requests_target_path_id")
+        batch_op.drop_index("ix_tracing_requests_case_id_id")
+
+    op.drop_table("tracing_requests")
+    with op.batch_alter_table("tracing_exposures", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_exposures_transport_number_started_at")
+        batch_op.drop_index("ix_tracing_exposures_case_id_id")
+
+    op.drop_table("tracing_exposures")
+    with op.batch_alter_table("tracing_contacts", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_contacts_person_id_status")
+        batch_op.drop_index("ix_tracing_contacts_jurisdiction_path_id")
+        batch_op.drop_index("ix_tracing_contacts_case_id_id")
+
+    op.drop_table("tracing_contacts")
+    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_samples_round_id_person_id")
+        batch_op.drop_index("ix_testing_samples_round_id_jurisdiction_path")
+        batch_op.drop_index("ix_testing_samples_person_id_sampled_at")
+
+    op.drop_table("testing_samples")
+    op.drop_table("testing_results")
+    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_controls_person_id_lifted_at")
+        batch_op.drop_index("ix_testing_controls_jurisdiction_path_id")
+
+    op.drop_table("testing_controls")
+    with op.batch_alter_table("control_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_reports_order_id_reported_on")
+        batch_op.drop_index("ix_control_reports_jurisdiction_path_reported_on")
+
+    op.drop_table("control_reports")
+    with op.batch_alter_table("control_order_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_order_changes_order_id_id")
+
+    op.drop_table("control_order_changes")
+    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_incident_followups_incident_id_id")
+
+    op.drop_table("command_incident_followups")
     with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_assignment_evidence_note_id"))
 
     op.drop_table("assignment_evidence")
+    with op.batch_alter_table("violations", schema=None) as batch_op:
+        batch_op.drop_index("ix_violations_unit_id_id")
+        batch_op.drop_index(batch_op.f("ix_violations_person_id"))
+        batch_op.drop_index("ix_violations_jurisdiction_path_state_id")
+        batch_op.drop_index("ix_violations_jurisdiction_path_id")
+
+    op.drop_table("violations")
     with op.batch_alter_table("venue_codes", schema=None) as batch_op:
         batch_op.drop_index("ix_venue_codes_venue_id_id")
         batch_op.drop_index(batch_op.f("ix_venue_codes_registrar_user_id"))
@@ -653,6 +2606,99 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_unit_memberships_person_id"))
 
     op.drop_table("unit_memberships")
+    with op.batch_alter_table("unit_daily_report_entries", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_unit_daily_report_entries_person_id"))
+
+    op.drop_table("unit_daily_report_entries")
+    with op.batch_alter_table("unit_absences", schema=None) as batch_op:
+        batch_op.drop_index("ix_unit_absences_unit_id_absence_date")
+        batch_op.drop_index(batch_op.f("ix_unit_absences_person_id"))
+        batch_op.drop_index("ix_unit_absences_jurisdiction_path_id")
+
+    op.drop_table("unit_absences")
+    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
+        batch_op.drop_index("ix_unit_absence_alerts_jurisdiction_path_id")
+
+    op.drop_table("unit_absence_alerts")
+    with op.batch_alter_table("travel_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_records_place_code_last_day_person_id")
+        batch_op.drop_index("ix_travel_records_person_id_state")
+        batch_op.drop_index("ix_travel_records_jurisdiction_path_id")
+
+    op.drop_table("travel_records")
+    with op.batch_alter_table("travel_observations", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_observations_person_id")
+        batch_op.drop_index("ix_travel_observations_jurisdiction_path_id")
+
+    op.drop_table("travel_observations")
+    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_flags_state_expires_on")
+        batch_op.drop_index("ix_travel_flags_jurisdiction_path_state_id")
+
+    op.drop_table("travel_flags")
+    with op.batch_alter_table("travel_arrivals", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_arrivals_jurisdiction_path_id")
+
+    op.drop_table("travel_arrivals")
+    with op.batch_alter_table("tracing_cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_cases_person_id_id")
+        batch_op.drop_index("ix_tracing_cases_jurisdiction_path_status_id")
+        batch_op.drop_index("ix_tracing_cases_jurisdiction_path_reported_at")
+        batch_op.drop_index("ix_tracing_cases_jurisdiction_path_id")
+        batch_op.drop_index(batch_op.f("ix_tracing_cases_infector_case_id"))
+        batch_op.drop_index("ix_tracing_cases_cluster_id_id")
+
+    op.drop_table("tracing_cases")
+    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_tubes_site_id_status")
+        batch_op.drop_index("ix_testing_tubes_shipment_id")
+        batch_op.drop_index("ix_testing_tubes_round_id_status")
+        batch_op.drop_index("ix_testing_tubes_jurisdiction_path_id")
+
+    op.drop_table("testing_tubes")
+    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_round_progress_round_id_path")
+
+    op.drop_table("testing_round_progress")
+    op.drop_table("testing_round_areas")
+    with op.batch_alter_table("testing_duties", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_testing_duties_person_id"))
+        batch_op.drop_index("ix_testing_duties_jurisdiction_path_id")
+        batch_op.drop_index("ix_testing_duties_id_hash_cleared_at")
+
+    op.drop_table("testing_duties")
+    with op.batch_alter_table("pharmacy_sales", schema=None) as batch_op:
+        batch_op.drop_index("ix_pharmacy_sales_jurisdiction_path_id")
+        batch_op.drop_index(batch_op.f("ix_pharmacy_sales_buyer_person_id"))
+        batch_op.drop_index(batch_op.f("ix_pharmacy_sales_buyer_id_hash"))
+
+    op.drop_table("pharmacy_sales")
+    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
+        batch_op.drop_index("ix_inspection_findings_unit_id_id")
+        batch_op.drop_index("ix_inspection_findings_jurisdiction_path_state_deadline")
+        batch_op.drop_index("ix_inspection_findings_inspection_id_id")
+
+    op.drop_table("inspection_findings")
+    with op.batch_alter_table("control_proposals", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_proposals_jurisdiction_path_id")
+
+    op.drop_table("control_proposals")
+    with op.batch_alter_table("control_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_orders_person_id_status")
+        batch_op.drop_index("ix_control_orders_linked_person_id")
+        batch_op.drop_index("ix_control_orders_jurisdiction_path_status_id")
+        batch_op.drop_index("ix_control_orders_jurisdiction_path_id")
+
+    op.drop_table("control_orders")
+    with op.batch_alter_table("command_incidents", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_incidents_state_id")
+        batch_op.drop_index("ix_command_incidents_jurisdiction_path_id")
+
+    op.drop_table("command_incidents")
+    with op.batch_alter_table("command_directive_targets", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_directive_targets_directive_id_id")
+
+    op.drop_table("command_directive_targets")
     with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_checkin_registrars_person_id"))
 
@@ -675,6 +2721,24 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_unit_officers_user_id"))
 
     op.drop_table("unit_officers")
+    with op.batch_alter_table("unit_infections", schema=None) as batch_op:
+        batch_op.drop_index("ix_unit_infections_unit_id_reported_on")
+
+    op.drop_table("unit_infections")
+    with op.batch_alter_table("unit_daily_reports", schema=None) as batch_op:
+        batch_op.drop_index("ix_unit_daily_reports_jurisdiction_path_date_id")
+
+    op.drop_table("unit_daily_reports")
+    op.drop_table("testing_teams")
+    with op.batch_alter_table("testing_shipments", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_shipments_lab_id_id")
+        batch_op.drop_index("ix_testing_shipments_jurisdiction_path_id")
+
+    op.drop_table("testing_shipments")
+    with op.batch_alter_table("testing_rounds", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_rounds_area_path_id")
+
+    op.drop_table("testing_rounds")
     with op.batch_alter_table("people", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_people_phone_hash"))
         batch_op.drop_index("ix_people_jurisdiction_path_name")
@@ -683,6 +2747,40 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_people_community_id"))
 
     op.drop_table("people")
+    with op.batch_alter_table("inspections", schema=None) as batch_op:
+        batch_op.drop_index("ix_inspections_unit_id_id")
+        batch_op.drop_index("ix_inspections_target")
+        batch_op.drop_index("ix_inspections_jurisdiction_path_state_id")
+        batch_op.drop_index("ix_inspections_jurisdiction_path_id")
+
+    op.drop_table("inspections")
+    with op.batch_alter_table("control_zone_places", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_zone_places_place_type_place_id")
+
+    op.drop_table("control_zone_places")
+    with op.batch_alter_table("control_rooms", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_control_rooms_site_id"))
+
+    op.drop_table("control_rooms")
+    with op.batch_alter_table("command_force_moves", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_force_moves_force_id_id")
+
+    op.drop_table("command_force_moves")
+    with op.batch_alter_table("command_district_leaders", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_command_district_leaders_user_id"))
+
+    op.drop_table("command_district_leaders")
+    with op.batch_alter_table("command_directives", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_directives_mission_id_id")
+        batch_op.drop_index("ix_command_directives_meeting_id_id")
+        batch_op.drop_index("ix_command_directives_issuer_path_id")
+
+    op.drop_table("command_directives")
+    with op.batch_alter_table("command_bodies", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_command_bodies_parent_id"))
+        batch_op.drop_index("ix_command_bodies_kind_sort")
+
+    op.drop_table("command_bodies")
     with op.batch_alter_table("auth_sessions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_auth_sessions_user_id"))
         batch_op.drop_index(batch_op.f("ix_auth_sessions_resident_id"))
@@ -699,6 +2797,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_assignments_owner_path_id")
         batch_op.drop_index("ix_assignments_owner_jurisdiction_state_id")
         batch_op.drop_index("ix_assignments_issued_by_user_id_id")
+        batch_op.drop_index("ix_assignments_deadline_state")
 
     op.drop_table("assignments")
     with op.batch_alter_table("users", schema=None) as batch_op:
@@ -713,6 +2812,18 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_units_community_id"))
 
     op.drop_table("units")
+    with op.batch_alter_table("travel_risk_areas", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_risk_areas_active_place_code")
+
+    op.drop_table("travel_risk_areas")
+    with op.batch_alter_table("testing_sites", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_sites_jurisdiction_path_id")
+
+    op.drop_table("testing_sites")
+    with op.batch_alter_table("testing_labs", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_labs_jurisdiction_path_id")
+
+    op.drop_table("testing_labs")
     with op.batch_alter_table("sim_travel", schema=None) as batch_op:
         batch_op.drop_index("ix_sim_travel_run_id_person_id")
 
@@ -721,10 +2832,48 @@ def downgrade() -> None:
         batch_op.drop_index("ix_sim_infections_run_id_day")
 
     op.drop_table("sim_infections")
+    with op.batch_alter_table("registered_events", schema=None) as batch_op:
+        batch_op.drop_index("ix_registered_events_jurisdiction_path_date_id")
+
+    op.drop_table("registered_events")
     with op.batch_alter_table("households", schema=None) as batch_op:
         batch_op.drop_index("ix_households_jurisdiction_path_code")
 
     op.drop_table("households")
+    with op.batch_alter_table("control_zones", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_zones_jurisdiction_path_status_id")
+        batch_op.drop_index("ix_control_zones_jurisdiction_path_id")
+
+    op.drop_table("control_zones")
+    with op.batch_alter_table("control_sites", schema=None) as batch_op:
+        batch_op.drop_index("ix_control_sites_jurisdiction_path_id")
+
+    op.drop_table("control_sites")
+    with op.batch_alter_table("command_missions", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_missions_jurisdiction_path_id")
+
+    op.drop_table("command_missions")
+    with op.batch_alter_table("command_forces", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_forces_jurisdiction_path_kind_id")
+
+    op.drop_table("command_forces")
+    with op.batch_alter_table("closure_orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_closure_orders_jurisdiction_path_kind")
+
+    op.drop_table("closure_orders")
+    with op.batch_alter_table("unithealth_revisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_unithealth_revisions_subject")
+
+    op.drop_table("unithealth_revisions")
+    op.drop_table("unit_absence_rules")
+    with op.batch_alter_table("travel_places", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_travel_places_parent_code"))
+
+    op.drop_table("travel_places")
+    with op.batch_alter_table("tracing_clusters", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_clusters_jurisdiction_path_id")
+
+    op.drop_table("tracing_clusters")
     with op.batch_alter_table("sim_unscanned_visits", schema=None) as batch_op:
         batch_op.drop_index("ix_sim_unscanned_visits_run_id_venue_id_day")
 
@@ -749,6 +2898,31 @@ def downgrade() -> None:
         batch_op.drop_index("ix_jobs_status_run_at")
 
     op.drop_table("jobs")
+    with op.batch_alter_table("enforcement_revisions", schema=None) as batch_op:
+        batch_op.drop_index("ix_enforcement_revisions_subject")
+
+    op.drop_table("enforcement_revisions")
+    with op.batch_alter_table("enforcement_attachments", schema=None) as batch_op:
+        batch_op.drop_index("ix_enforcement_attachments_subject")
+
+    op.drop_table("enforcement_attachments")
+    with op.batch_alter_table("command_responsibilities", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_responsibilities_jurisdiction_path_id")
+
+    op.drop_table("command_responsibilities")
+    with op.batch_alter_table("command_meetings", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_meetings_held_at_id")
+
+    op.drop_table("command_meetings")
+    op.drop_table("command_board_refresh")
+    with op.batch_alter_table("command_board_days", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_board_days_key_type_key_day")
+
+    op.drop_table("command_board_days")
+    with op.batch_alter_table("command_board_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_board_counts_key_type_key")
+
+    op.drop_table("command_board_counts")
     with op.batch_alter_table("audit_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_entries_verb"))
         batch_op.drop_index("ix_audit_entries_subject")
