@@ -27,7 +27,9 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
+# One server and database per test file: each journey arranges its own districts and accounts, and
+# journeys written apart must not collide on codes or usernames.
+@pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("server")
     env = {

@@ -43,7 +43,10 @@ def make_engine(settings: Settings) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(settings.database_url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # IMMEDIATE: a transaction takes SQLite's single write lock when it starts and so waits its turn
+        # (busy_timeout); a deferred one that reads and then writes fails at once with "database is
+        # locked" when another connection wrote meanwhile (the embedded worker's periodic tasks).
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         return engine
     return create_engine(settings.database_url, pool_size=10, max_overflow=10, pool_pre_ping=True)
 
