@@ -7,18 +7,23 @@ database lianfang_bench_testing_tubes is dropped and recreated). About 3 minutes
    opens 100,000 tubes (10-in-1) at the site in SQL;
 2. starts the bare endpoint (bench.checkins_bare: parses the JSON body, answers a small document) and
    the app as `python -m lianfang serve` runs it (one process, PostgreSQL, synchronous commit);
-3. loads each with wrk (1 thread, 64 connections), two ways a sampling device can post:
+3. loads each with wrk (1 thread, 64 connections), three ways a sampling device can post:
    - per person: POST /api/testing/tubes/{barcode}/samples with one person (each scan its own request;
      64 tubes filled at once, 10 scans each);
    - per tube: the same route with the tube's 10 persons in one request (the device posts a tube when
      its last swab is in);
-   every request authenticates the token, locks the tube, resolves the persons, checks capacity and
-   duplicates, inserts the samples with an audit row and commits before answering;
+   - batch: POST /api/testing/samples/batch with 50 tubes of 10 persons (500 samples) per request, a
+     team's device uploading what it scanned;
+   every request authenticates the token (cached 15 s), checks its codes, and is handed to the
+   group-commit writer, which for the requests of a whole batch locks the tubes, resolves the persons,
+   checks the zone pooling mode, capacity and duplicates, inserts the samples with an audit row per
+   request and commits before any of them is answered;
 4. checks that the samples table holds every acknowledged sample. `--quick`: one round of 5 s.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
 import statistics
 import subprocess
@@ -33,16 +38,29 @@ from bench.common import Report
 from bench.scan_api import wrk
 from bench.testing_world import World, build, vacuum
 
-TUBES, PEOPLE = 100_000, 20_000
+TUBES, PEOPLE, PER_BATCH = 200_000, 20_000, 50
 LUA = """
 local n = 0
 local base = %(base)d
 local token = "%(token)s"
 local per_tube = %(per_tube)s
+local batch = %(batch)s
 request = function()
   local body
   local tube
-  if per_tube then
+  if batch then
+    local entries = {}
+    for t = 0, %(per_batch)d - 1 do
+      local i = n * %(per_batch)d + t
+      local people = {}
+      for k = 0, 9 do people[#people + 1] = '"p' .. ((i * 10 + k) %% %(people)d) .. '"' end
+      entries[#entries + 1] = string.format('{"barcode":"B%%09d","people":[', base + i)
+        .. table.concat(people, ",") .. ']}'
+    end
+    n = n + 1
+    return wrk.format("POST", "/api/testing/samples/batch", {["Content-Type"] = "application/json",
+      ["Authorization"] = "Bearer " .. token}, '{"tubes":[' .. table.concat(entries, ",") .. ']}')
+  elseif per_tube then
     tube = base + n
     local people = {}
     for k = 0, 9 do people[#people + 1] = '"p' .. ((n * 10 + k) %% %(people)d) .. '"' end
@@ -65,14 +83,43 @@ class Scripts:
     def __init__(self, world: World, directory: Path) -> None:
         self.world, self.directory, self.next_base = world, directory, 1
 
-    def make(self, per_tube: bool, tubes: int) -> Path:
+    def make(self, per_tube: bool, tubes: int, batch: bool = False) -> Path:
         path = self.directory / f"tubes-{secrets.token_hex(4)}.lua"
-        values = {"base": self.next_base, "token": self.world.token, "people": PEOPLE}
-        path.write_text(LUA % {**values, "per_tube": "true" if per_tube else "false"})
+        values = {"base": self.next_base, "token": self.world.token, "people": PEOPLE, "per_batch": PER_BATCH}
+        flags = {"per_tube": "true" if per_tube else "false", "batch": "true" if batch else "false"}
+        path.write_text(LUA % {**values, **flags})
         self.next_base += tubes
         if self.next_base > TUBES:
             raise SystemExit("not enough opened tubes for this many rounds")
         return path
+
+
+BATCH_CONNECTIONS = 8  # devices uploading at once, each 500 samples a request
+
+
+def wrk_batch(port: int, script: Path, seconds: int) -> dict[str, float]:
+    """`bench.scan_api.wrk` with fewer connections and a timeout that a 500-sample request fits in."""
+    args = ["wrk", "-t1", f"-c{BATCH_CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+    out = subprocess.run(
+        [*args, "-s", str(script), f"http://127.0.0.1:{port}/"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + 90,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out)
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    failed = (float(errors.group(1)) if errors else 0.0) + (float(timeouts.group(1)) if timeouts else 0.0)
+    return {
+        "rps": rps,
+        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
+        "errors": failed,
+        "total": float(total),
+    }
 
 
 def open_tubes(world: World) -> None:
@@ -90,6 +137,54 @@ def open_tubes(world: World) -> None:
     engine.dispose()
 
 
+def report_of(
+    runs: dict[str, list[dict[str, float]]], rounds: int, seconds: int, peak: float, stored: int
+) -> Report:
+    med = {k: statistics.median(r["rps"] for r in v) for k, v in runs.items()}
+    acknowledged = (
+        sum(r["total"] - r["errors"] for r in runs["person"])
+        + 10 * sum(r["total"] - r["errors"] for r in runs["tube"])
+        + 10 * PER_BATCH * sum(r["total"] - r["errors"] for r in runs["batch"])
+    )
+    report = Report(
+        f"Tube registration API vs bare ASGI endpoint (uvicorn, wrk -t1 -c64, {rounds}x{seconds}s)"
+    )
+    report.add("bare ASGI endpoint (parse JSON)", med["bare"], "req/s")
+    report.add("per person: POST .../samples, 1 person", med["person"], "req/s", med["bare"])
+    report.add("  samples per second [per person]", med["person"], "samples/s")
+    report.add("  p99 latency [per person]", statistics.median(r["p99"] for r in runs["person"]), "ms")
+    report.add("per tube: POST .../samples, 10 persons", med["tube"], "req/s", med["bare"])
+    report.add("  samples per second [per tube]", 10 * med["tube"], "samples/s")
+    report.add("  p99 latency [per tube]", statistics.median(r["p99"] for r in runs["tube"]), "ms")
+    label = f"batch: POST .../samples/batch, {PER_BATCH} tubes (-c{BATCH_CONNECTIONS})"
+    report.add(label, med["batch"], "req/s", med["bare"])
+    report.add("  samples per second [batch]", 10 * PER_BATCH * med["batch"], "samples/s")
+    report.add("  p99 latency [batch]", statistics.median(r["p99"] for r in runs["batch"]), "ms")
+    bare = med["bare"]
+    report.note(
+        "samples/s per bare req/s [person, tube, batch]",
+        ", ".join(
+            f"{x / bare:.2f}" for x in (med["person"], 10 * med["tube"], 10 * PER_BATCH * med["batch"])
+        ),
+    )
+    kinds = ("person", "tube", "batch")
+    report.add("non-2xx responses", sum(r["errors"] for k in kinds for r in runs[k]), "")
+    report.add("server peak resident memory", peak, "MB")
+    report.note("samples stored (warm-up included)", f"{stored:,} >= {acknowledged:,.0f} acknowledged")
+    for name, values in runs.items():
+        report.note(f"rounds [{name}] (req/s)", ", ".join(f"{r['rps']:,.0f}" for r in values))
+    return report
+
+
+def drop(world: World) -> None:
+    """Drop the benchmark's database (it is rebuilt on every run)."""
+    base, name = world.settings.database_url.rsplit("/", 1)
+    admin = create_engine(f"{base}/test", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def main() -> None:
     rounds = 1 if "--quick" in sys.argv else 3
     seconds = 5 if "--quick" in sys.argv else 10
@@ -103,7 +198,7 @@ def main() -> None:
         bare_port,
     )
     app = start(["-m", "lianfang", "serve", "--port", str(app_port)], world.env, app_port)
-    runs: dict[str, list[dict[str, float]]] = {"bare": [], "person": [], "tube": []}
+    runs: dict[str, list[dict[str, float]]] = {"bare": [], "person": [], "tube": [], "batch": []}
     try:
         with tempfile.TemporaryDirectory() as tmp:
             scripts = Scripts(world, Path(tmp))
@@ -113,6 +208,7 @@ def main() -> None:
                 runs["bare"].append(wrk(bare_port, scripts.make(True, 0), seconds))
                 runs["person"].append(wrk(app_port, scripts.make(False, 300 * seconds), seconds))
                 runs["tube"].append(wrk(app_port, scripts.make(True, 1_500 * seconds), seconds))
+                runs["batch"].append(wrk_batch(app_port, scripts.make(False, 3_000 * seconds, True), seconds))
         peak = rss_mb(app.pid)[1]
     finally:
         for proc in (bare, app):
@@ -126,26 +222,8 @@ def main() -> None:
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT count(*) FROM testing_samples")).scalar_one()
     engine.dispose()
-    med = {k: statistics.median(r["rps"] for r in v) for k, v in runs.items()}
-    acknowledged = sum(r["total"] - r["errors"] for r in runs["person"]) + 10 * sum(
-        r["total"] - r["errors"] for r in runs["tube"]
-    )
-    report = Report(
-        f"Tube registration API vs bare ASGI endpoint (uvicorn, wrk -t1 -c64, {rounds}x{seconds}s)"
-    )
-    report.add("bare ASGI endpoint (parse JSON)", med["bare"], "req/s")
-    report.add("per person: POST .../samples, 1 person", med["person"], "req/s", med["bare"])
-    report.add("  samples per second [per person]", med["person"], "samples/s")
-    report.add("  p99 latency [per person]", statistics.median(r["p99"] for r in runs["person"]), "ms")
-    report.add("per tube: POST .../samples, 10 persons", med["tube"], "req/s", med["bare"])
-    report.add("  samples per second [per tube]", 10 * med["tube"], "samples/s")
-    report.add("  p99 latency [per tube]", statistics.median(r["p99"] for r in runs["tube"]), "ms")
-    report.add("non-2xx responses", sum(r["errors"] for k in ("person", "tube") for r in runs[k]), "")
-    report.add("server peak resident memory", peak, "MB")
-    report.note("samples stored (warm-up included)", f"{stored:,} >= {acknowledged:,.0f} acknowledged")
-    for name, values in runs.items():
-        report.note(f"rounds [{name}] (req/s)", ", ".join(f"{r['rps']:,.0f}" for r in values))
-    report.print()
+    report_of(runs, rounds, seconds, peak, stored).print()
+    drop(world)
 
 
 if __name__ == "__main__":

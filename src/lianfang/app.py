@@ -30,9 +30,11 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     from lianfang.command import tasks as command_tasks
     from lianfang.control import tasks as control_tasks
     from lianfang.enforcement import tasks as enforcement_tasks
+    from lianfang.healthcodes import tasks as healthcodes_tasks
     from lianfang.testing import tasks as testing_tasks
     from lianfang.tracing import tasks as tracing_tasks
     from lianfang.travel import tasks as travel_tasks
+    from lianfang.vaccination import tasks as vaccination_tasks
 
     factory = factory or make_session_factory(make_engine(settings))
     runtime = Runtime(settings=settings, factory=factory, bus=EventBus())
@@ -45,6 +47,8 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     tracing_tasks.register(runtime)
     enforcement_tasks.register(runtime)
     control_tasks.register(runtime)
+    vaccination_tasks.register(runtime)
+    healthcodes_tasks.register(runtime)  # after checkins: installs the door-status provider
     return runtime
 
 
@@ -63,10 +67,17 @@ def _routers() -> list[object]:
     from lianfang.control import api as control_api
     from lianfang.control import pages as control_pages
     from lianfang.control import resident_pages as control_resident_pages
+    from lianfang.control import testing_round as control_testing_round
     from lianfang.control import zone_pages as control_zone_pages
     from lianfang.enforcement import api as enforcement_api
     from lianfang.enforcement import pages as enforcement_pages
     from lianfang.enforcement import register_pages as enforcement_register_pages
+    from lianfang.enforcement import violation_pages as enforcement_violation_pages
+    from lianfang.healthcodes import api as healthcodes_api
+    from lianfang.healthcodes import check_pages as healthcodes_check_pages
+    from lianfang.healthcodes import pages as healthcodes_pages
+    from lianfang.healthcodes import staff_pages as healthcodes_staff_pages
+    from lianfang.healthcodes import verify_api as healthcodes_verify_api
     from lianfang.jurisdictions import api as jurisdictions_api
     from lianfang.jurisdictions import pages as jurisdictions_pages
     from lianfang.people import api as people_api
@@ -82,6 +93,8 @@ def _routers() -> list[object]:
     from lianfang.unithealth import pages as unithealth_pages
     from lianfang.units import api as units_api
     from lianfang.units import pages as units_pages
+    from lianfang.vaccination import api as vaccination_api
+    from lianfang.vaccination import pages as vaccination_pages
     from lianfang.venues import api as venues_api
     from lianfang.venues import pages as venues_pages
 
@@ -117,16 +130,27 @@ def _routers() -> list[object]:
         enforcement_api.router,
         enforcement_pages.router,
         enforcement_register_pages.router,
+        enforcement_violation_pages.router,
         control_api.router,
         control_pages.router,
         control_zone_pages.router,
         control_resident_pages.router,
+        control_testing_round.router,
+        healthcodes_verify_api.router,
+        healthcodes_check_pages.router,
+        healthcodes_api.router,
+        healthcodes_pages.router,
+        healthcodes_staff_pages.router,
+        vaccination_api.router,
+        vaccination_pages.router,
     ]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> FastAPI:
     from lianfang.accounts.auth import authenticate
     from lianfang.checkins.fast import ScanEndpoint
+    from lianfang.healthcodes import verify_api as healthcodes_verify_api
+    from lianfang.testing.fast import endpoints as testing_endpoints
 
     settings = settings or Settings()
     runtime = runtime or build_runtime(settings)
@@ -150,6 +174,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = App(title="lianfang 联防", version=__version__, lifespan=lifespan)
     app.add_hot_path("POST", "/api/scans", ScanEndpoint())
+    app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint())
+    for method, path, endpoint in testing_endpoints():
+        app.add_hot_path(method, path, endpoint)  # sample registration (group commit)
     app.state.runtime = runtime
     app.state.templates = make_templates()
     app.state.authenticate = authenticate

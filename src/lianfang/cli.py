@@ -133,7 +133,10 @@ def create_user_command(
 @app.command("import")
 def import_command(
     kind: Annotated[
-        str, typer.Argument(help="jurisdictions | people | units | staff | venues | places | travel")
+        str,
+        typer.Argument(
+            help="jurisdictions | people | units | staff | venues | places | travel | vaccinations"
+        ),
     ],
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file")],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing")] = False,
@@ -154,12 +157,14 @@ def import_command(
 
 def _register_plugins() -> None:
     from lianfang.analytics import cli as analytics_cli
+    from lianfang.healthcodes import key_cli as healthcodes_key_cli
     from lianfang.sim import cli as sim_cli
     from lianfang.sim import tracing_recall
     from lianfang.testing import cli as testing_cli
     from lianfang.tracing import cli as tracing_cli
 
     analytics_cli.register(app)
+    healthcodes_key_cli.register(app)
     sim_cli.register(app)
     testing_cli.register(app)
     tracing_cli.register(app)

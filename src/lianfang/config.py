@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -57,6 +57,13 @@ class Settings(BaseSettings):
     control_edition: Literal["", "bj2020", "8th", "9th", "twenty"] = Field(
         default="", description="pin the rule set of control plans and zones; empty: the one in force"
     )
+    healthcode_edition: Literal["", "bj2022-02", "bj2022-11"] = Field(
+        default="",
+        description="pin the health-code rule set (pop-ups, arrival tests); empty: the one in force",
+    )
+    appeal_deadline_hours: int = Field(
+        default=24, ge=1, le=168, description="hours a community has to decide a health-code appeal"
+    )
     tracing_assist_hours: float = Field(
         default=4.0, gt=0, description="deadline to locate and control a cross-district (跨区协查) contact"
     )
@@ -65,6 +72,27 @@ class Settings(BaseSettings):
     )
     page_size: int = Field(default=50, ge=1, le=500)
     scan_retention_days: int = Field(default=28, ge=1, description="venue scans older than this are deleted")
+    healthcode_token_ttl_seconds: int = Field(
+        default=120,
+        ge=30,
+        le=3600,
+        description="lifetime of a signed health-code QR token (a screenshot fails after it)",
+    )
+    healthcode_token_refresh_seconds: int = Field(
+        default=60,
+        ge=10,
+        le=1800,
+        description="the resident's page shows a new QR token this often (< the lifetime)",
+    )
+    healthcode_verify_leeway_seconds: int = Field(
+        default=30,
+        ge=0,
+        le=300,
+        description="clock difference allowed between the signing server and a gate device",
+    )
+    healthcode_key_rotation_days: int = Field(
+        default=7, ge=1, le=365, description="a new Ed25519 key signs the QR tokens this often"
+    )
     public_base_url: str = Field(
         default="", description="address printed in venue-code QR posters, e.g. https://jk.example.gov.cn"
     )
@@ -80,6 +108,13 @@ class Settings(BaseSettings):
         if value.startswith("postgresql://"):
             value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
         return value
+
+    @model_validator(mode="after")
+    def _token_outlives_its_refresh(self) -> Settings:
+        if self.healthcode_token_refresh_seconds >= self.healthcode_token_ttl_seconds:
+            msg = "healthcode_token_refresh_seconds must be shorter than healthcode_token_ttl_seconds"
+            raise ValueError(msg)
+        return self
 
     @cached_property
     def is_sqlite(self) -> bool:

@@ -10,6 +10,7 @@ from lianfang.control import models as control_models
 from lianfang.core import audit, jobs
 from lianfang.core.db import Base
 from lianfang.enforcement import models as enforcement_models
+from lianfang.healthcodes import models as healthcodes_models
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
 from lianfang.sim import models as sim_models
@@ -18,6 +19,7 @@ from lianfang.tracing import models as tracing_models
 from lianfang.travel import models as travel_models
 from lianfang.unithealth import models as unithealth_models
 from lianfang.units import models as units_models
+from lianfang.vaccination import models as vaccination_models
 from lianfang.venues import models as venues_models
 
 MODULES = (
@@ -38,5 +40,7 @@ MODULES = (
     unithealth_models,
     enforcement_models,
     control_models,
+    healthcodes_models,
+    vaccination_models,
 )
 metadata = Base.metadata

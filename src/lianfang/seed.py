@@ -36,12 +36,15 @@ from lianfang.sim.loader import LoadOptions
 from lianfang.sim.tracing_recall import demo_cases
 from lianfang.sim.travel_demo import demo_travel
 from lianfang.sim.truth_queries import latest_run
+from lianfang.sim.vaccination_demo import demo_vaccination
+from lianfang.testing.demo import seed_testing
 from lianfang.travel.imports import import_travel
 from lianfang.travel.places import import_places
 from lianfang.unithealth.demo import seed_unit_health
 from lianfang.units import service as units_service
 from lianfang.units.imports import import_staff, import_units
 from lianfang.units.models import Unit
+from lianfang.vaccination.imports import import_vaccinations
 from lianfang.venues import service as venues_service
 from lianfang.venues.imports import import_venues
 from lianfang.venues.models import Venue
@@ -192,10 +195,13 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
         progress(seed_command(ctx, office, chaoyang, users["city"].username))  # the organisation, board
         progress(seed_unit_health(ctx, users["school"]))  # a week of a school's daily reports
         progress(seed_enforcement(ctx, users["chaoyang"], users["school"], DEMO_PASSWORD))
+        lab = ctx.as_actor(staff_actor(session, users["lab"], "seed"))
+        progress(seed_testing(chaoyang, lab, CHAOYANG))  # a round with sites, tubes, results, a positive pool
         run = latest_run(session)  # the outbreak's detected cases, opened and traced (tracing module)
         if run is not None:
             progress(demo_cases(session, settings, run))
             progress(demo_travel(session, settings, run))
+        progress(demo_vaccination(session, settings))  # doses for most people, coverage refreshed
     return f"demo city ready: {len(users)} staff accounts, {issued} work items"
 
 
@@ -228,6 +234,7 @@ IMPORTERS: dict[str, Callable[[Ctx, str, bytes, bool], ImportReport]] = {
     "venues": import_venues,
     "places": import_places,
     "travel": import_travel,
+    "vaccinations": import_vaccinations,
 }
 
 

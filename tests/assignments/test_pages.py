@@ -49,6 +49,24 @@ def test_my_work_lists_my_items_and_acknowledges_a_selection(ctx, client, sessio
     )
 
 
+def test_a_tampered_selection_is_a_problem_on_the_form_and_changes_nothing(ctx, client, session):
+    cast = Cast(ctx, make_city(ctx))
+    mine = make_assignment(ctx, cast.community, issuer=cast.district_command, title="排查")
+    page_login(client, cast.worker)
+    token = csrf_of(client, "/work")
+    tampered = client.post(
+        "/work/bulk", data={"csrf_token": token, "action": "acknowledge", "ids": [str(mine.id), "1; drop"]}
+    )
+    assert tampered.status_code == 422 and "所选记录无效" in tampered.text and "排查" in tampered.text
+    twice = client.post(
+        "/work/bulk",
+        data={"csrf_token": token, "action": "acknowledge", "ids": [str(mine.id), f" {mine.id} "]},
+        follow_redirects=False,
+    )
+    assert twice.status_code == 303 and "done=1" in twice.headers["location"]
+    assert _state(session, mine.id) == "acknowledged"
+
+
 def test_issue_form_defaults_to_the_end_of_today(ctx, client, session):
     cast = Cast(ctx, make_city(ctx))
     page_login(client, cast.district_command)

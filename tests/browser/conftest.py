@@ -29,6 +29,9 @@ def _free_port() -> int:
 
 # One server and database per test file: each journey arranges its own districts and accounts, and
 # journeys written apart must not collide on codes or usernames.
+SERVER_LOGS: dict[str, Path] = {}  # base URL → the server's log (journeys read residents' SMS codes there)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     workdir = tmp_path_factory.mktemp("server")
@@ -54,6 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [*cli, "serve", "--port", str(port)], cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT
     )
     base = f"http://127.0.0.1:{port}"
+    SERVER_LOGS[base] = workdir / "server.log"
     try:
         for _ in range(100):
             try:

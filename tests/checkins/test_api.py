@@ -32,8 +32,10 @@ def test_a_scan_is_recorded_and_answers_with_the_status(ctx, client, session):
     data = first.json()
     assert data["duplicate"] is False and data["venue_id"] == place.venue.id
     assert data["visitor"] == {"person_id": person.id, "name_masked": "王**", "id_masked": person.id_masked}
-    assert data["status"]["colour"] == "grey" and data["status"]["known"] is False  # never a fake green
-    assert data["status"]["label_zh"] == "状态暂不可用" and data["status"]["alert"] is False
+    # No fact about this visitor: the health code's derivation says green (未见异常), not a placeholder.
+    assert data["status"]["colour"] == "green" and data["status"]["known"] is True
+    assert data["status"]["label_zh"] == "未见异常" and data["status"]["alert"] is False
+    assert data["status"]["popups"] == ""
     stored = session.scalar(select(Scan).where(Scan.id == data["scan_id"]))
     assert (stored.venue_id, stored.person_id, stored.code_id, stored.source) == (
         place.venue.id,

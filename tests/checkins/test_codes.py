@@ -58,7 +58,7 @@ def test_operator_declares_creates_prints_and_manages_codes(ctx, client, session
     )
     assert ok.status_code == 303
     assert session.get(Registrar, operator.id).person_id == me.id
-    assert "周*" in client.get(page).text and "状态暂不可用" in client.get(page).text
+    assert "周*" in client.get(page).text and "未见异常" in client.get(page).text
 
     made = client.post(page, data={"csrf_token": token, "label": "东门"}, follow_redirects=False)
     assert made.status_code == 303

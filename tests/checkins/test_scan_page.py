@@ -60,9 +60,9 @@ def test_scan_sign_in_choose_and_check_in(ctx, client, session):
     form = {"csrf_token": csrf_of(client, url), "person_id": str(kid.id), "key": key}
     shown = client.post(url, data=form)
     assert shown.status_code == 200, shown.text
-    assert "郑**" in shown.text and place.venue.name in shown.text and "status-grey" in shown.text
+    assert "郑**" in shown.text and place.venue.name in shown.text and "status-green" in shown.text
     assert (
-        "状态暂不可用" in shown.text and "alert" not in re.search(r'class="status[^"]*"', shown.text).group()
+        "未见异常" in shown.text and "alert" not in re.search(r'class="status[^"]*"', shown.text).group()
     )
     stored = session.scalar(select(Scan).where(Scan.person_id == kid.id))
     assert (stored.source, stored.venue_id, stored.code_id, stored.resident_id is not None) == (
@@ -110,6 +110,7 @@ def test_abnormal_status_is_shown_with_the_alert(ctx, runtime, client, session):
         "label_en": "central observation",
         "alert": True,
         "known": True,
+        "popups": "",
     }
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lianfang import seed
 from lianfang.accounts.models import User
@@ -17,6 +17,7 @@ from lianfang.core.clock import utcnow
 from lianfang.core.db import make_engine, make_session_factory
 from lianfang.core.migrate import upgrade
 from lianfang.jurisdictions.models import Jurisdiction
+from lianfang.testing.models import RoundProgress, TemporaryControl, Tube
 from lianfang.units.models import UnitOfficer
 from lianfang.venues.models import Venue
 from tests.conftest import TEST_KEYS
@@ -54,6 +55,7 @@ def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.M
         kinds = Assignment.kind.not_like("travel.%") & Assignment.kind.not_like("tracing.%")
         kinds &= Assignment.kind.not_like("command.%")  # the command step's directives and follow-ups
         kinds &= Assignment.kind.not_like("enforcement.%") & Assignment.kind.not_like("unithealth.%")
+        kinds &= Assignment.kind.not_like("testing.%")  # the testing step's recalls of a positive pool
         items = session.scalars(select(Assignment).where(kinds)).all()
         assert len(items) == 5 and {i.owner_jurisdiction_id for i in items} == {
             homes["chaoyang"].id,
@@ -61,8 +63,16 @@ def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.M
             homes["yonganli"].id,
         }
         assert sum(i.deadline < utcnow() for i in items) == 1
+        # The testing step: a round over 朝阳区 with sampled tubes, results and a positive pool.
+        tubes = session.scalars(select(Tube).where(Tube.round_id.is_not(None))).all()
+        assert tubes and {t.status for t in tubes} == {"open", "shipped", "received"}
+        assert session.scalar(select(func.count()).select_from(TemporaryControl)) >= 2
+        progress = session.scalars(select(RoundProgress)).all()
+        assert sum(p.sampled for p in progress) < sum(p.expected for p in progress)
+        assert sum(p.positive_pools for p in progress) >= 1
     engine.dispose()
 
 
 def test_import_kinds_reach_the_module_importers() -> None:
-    assert set(seed.IMPORTERS) == {"jurisdictions", "people", "units", "staff", "venues", "places", "travel"}
+    kinds = {"jurisdictions", "people", "units", "staff", "venues", "places", "travel", "vaccinations"}
+    assert set(seed.IMPORTERS) == kinds

@@ -16,6 +16,7 @@ ROLES: dict[str, tuple[str, str]] = {
     "lab": ("检测机构", "Laboratory / sampling site"),
     "unit_officer": ("单位健康专员", "Unit health officer"),
     "venue_operator": ("场所登记员", "Venue operator"),
+    "checkpoint": ("公安检查站", "Police checkpoint"),
     "inspector": ("防疫监督检查员", "Epidemic-prevention inspector"),
     "auditor": ("审计员", "Auditor"),
 }
@@ -46,6 +47,15 @@ _TRACING_WORK = {"tracing.read", "tracing.write"}
 # zones and runs isolation sites; communities issue and follow orders and record daily health reports.
 _CONTROL_DECIDE = {"control.read", "control.write", "control.decide"}
 _CONTROL_WORK = {"control.read", "control.write"}
+# Health codes (healthcodes module, RULES.md §4): communities decide appeals; the command and 12345
+# hotline operators file appeals for callers; investigators see why a person's code is what it is.
+_HEALTHCODES = {"healthcodes.read", "healthcodes.decide", "healthcodes.hotline"}
+# Booster vaccination (vaccination module, R27): communities, districts and the city record doses,
+# import sites' files and follow up people due for a booster; investigators (CDC) read.
+_VACCINATION_RW = {"vaccination.read", "vaccination.write"}
+# Checking a presented health code (healthcodes.check_pages, RULES.md §4.1 「红码禁止、黄码限制、绿码通行」):
+# venues, police checkpoints (公安检查站), communities and the command scan residents' signed QR codes.
+_CODE_CHECK = {"healthcodes.check"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
@@ -59,6 +69,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _COMMAND_CITY
         | _TRAVEL_CITY
         | _CONTROL_DECIDE
+        | _HEALTHCODES
+        | _VACCINATION_RW
+        | _CODE_CHECK
     ),
     "city_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
@@ -67,7 +80,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _COMMAND_CITY
     | _TRAVEL_CITY
     | _TRACING_READ
-    | _CONTROL_DECIDE,
+    | _CONTROL_DECIDE
+    | _HEALTHCODES
+    | _VACCINATION_RW
+    | _CODE_CHECK,
     "district_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
     )
@@ -75,19 +91,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _COMMAND_DISTRICT
     | _TRAVEL_DISTRICT
     | _TRACING_READ
-    | _CONTROL_DECIDE,
+    | _CONTROL_DECIDE
+    | _HEALTHCODES
+    | _VACCINATION_RW
+    | _CODE_CHECK,
     "community_worker": frozenset(_REGISTRY_RW | _WORK | _UNITS_OVERSIGHT)
     | {"testing.read", "testing.sample"}
     | _TRAVEL_COMMUNITY
-    | _CONTROL_WORK,
+    | _CONTROL_WORK
+    | _HEALTHCODES
+    | _VACCINATION_RW
+    | _CODE_CHECK,
     "investigator": frozenset(
-        {"registry.read", "identity.reveal", "assignments.issue"} | _WORK | _TRACING_WORK
+        {"registry.read", "identity.reveal", "assignments.issue", "healthcodes.read", "vaccination.read"}
+        | _WORK
+        | _TRACING_WORK
     ),
     # Labs and unit officers never browse the registry: labs find the person of a sample by code or
     # identity number in the testing module; unit officers see their own staff through units.staff.
     "lab": frozenset(_WORK | _TESTING_LAB),
     "unit_officer": frozenset({"units.staff", "unithealth.report", "enforcement.respond"} | _WORK),
-    "venue_operator": frozenset({"venues.operate"} | _WORK),
+    "venue_operator": frozenset({"venues.operate"} | _WORK | _CODE_CHECK),
+    "checkpoint": frozenset(_WORK | _CODE_CHECK),
     # District inspectors (监督检查): inspect units and venues, record findings and violations; the
     # disposition of a violation is decided by command staff (enforcement.decide).
     "inspector": frozenset({"registry.read", "enforcement.read", "enforcement.inspect"} | _WORK),

@@ -13,10 +13,11 @@ from lianfang.accounts import repository as accounts_repository
 from lianfang.assignments import repository, rules, service
 from lianfang.assignments.access import board_view, detail_view
 from lianfang.assignments.api import evidence_file, evidence_url
+from lianfang.assignments.models import Assignment
 from lianfang.core.clock import SHANGHAI, to_local
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import apply_selection, check_csrf, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.access import access_jurisdiction
 
@@ -96,24 +97,30 @@ def work(
 def work_bulk(
     request: Request,
     action: str = Form("acknowledge"),
-    ids: list[int] = Form([]),
+    ids: list[str] = Form([]),
     owner_user_id: str = Form(""),
     state: str = Form(""),
     late: str = Form(""),
     jurisdiction_id: str = Form(""),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    try:
+    def apply(chosen: list[int]) -> list[Assignment]:
         if action == "reassign":
-            items = service.bulk_reassign(ctx, ids, _int_or_none(owner_user_id))
-        else:
-            items = service.bulk_acknowledge(ctx, ids)
-    except Invalid as exc:
-        ctx.session.rollback()
-        place = _int_or_none(jurisdiction_id)
-        return _work_view(request, ctx, state, bool(late), place, None, list(exc.problems), 422)
-    query = urlencode({"state": state, "late": late, "jurisdiction_id": jurisdiction_id, "done": len(items)})
-    return RedirectResponse(f"/work?{query}", status_code=303)
+            return service.bulk_reassign(ctx, chosen, _int_or_none(owner_user_id))
+        return service.bulk_acknowledge(ctx, chosen)
+
+    def done(items: list[Assignment]) -> Response:
+        query = {"state": state, "late": late, "jurisdiction_id": jurisdiction_id, "done": len(items)}
+        return RedirectResponse(f"/work?{urlencode(query)}", status_code=303)
+
+    place = _int_or_none(jurisdiction_id)
+    return apply_selection(
+        ctx,
+        ids,
+        apply,
+        again=lambda problems: _work_view(request, ctx, state, bool(late), place, None, problems, 422),
+        done=done,
+    )
 
 
 def _new_view(

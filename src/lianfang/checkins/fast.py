@@ -31,7 +31,8 @@ from lianfang.core import i18n
 from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import utcnow
 from lianfang.core.db import transaction
-from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem, Unauthenticated
+from lianfang.core.errors import DomainError, Forbidden, Invalid, Unauthenticated
+from lianfang.core.hot import validation_problems
 from lianfang.core.web import error_json
 
 log = logging.getLogger(__name__)
@@ -57,17 +58,6 @@ async def cached_actor(request: Request, state: ScanState) -> Actor:
     return actor
 
 
-def validation_problems(exc: ValidationError) -> list[Problem]:
-    return [
-        Problem(
-            ".".join(str(p) for p in err.get("loc", ())) or "body",
-            "输入不符合要求：" + str(err.get("msg", "")),
-            str(err.get("msg", "")),
-        )
-        for err in exc.errors()
-    ]
-
-
 def _status_in_thread(state: ScanState, person_id: int | None, now: datetime) -> Status:
     with transaction(state.runtime.factory) as session:
         return status_of(session, state.runtime.bus, person_id, now)
@@ -87,6 +77,7 @@ def status_dict(status: Status) -> dict[str, Any]:
         "label_en": status.label_en,
         "alert": status.alert,
         "known": status.known,
+        "popups": status.popups,
     }
 
 

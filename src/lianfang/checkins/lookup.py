@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from collections.abc import Awaitable, Callable, Hashable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import Any, TypeVar, cast
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from lianfang.checkins.writer import GroupCommitWriter
 from lianfang.core.access import Actor
 from lianfang.core.db import transaction
 from lianfang.core.events import EventBus
+from lianfang.core.hot import TTLCache
 from lianfang.core.jobs import Runtime
 from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
@@ -36,33 +36,8 @@ from lianfang.venues.models import Venue
 
 CODE_TTL = 5.0
 ACTOR_TTL = 15.0
-MAX_ENTRIES = 200_000
 
-K = TypeVar("K", bound=Hashable)
-V = TypeVar("V")
 T = TypeVar("T")
-
-
-class TTLCache(Generic[K, V]):
-    """A dict whose entries expire; cleared whole when it grows past its bound (simple and safe)."""
-
-    def __init__(self, ttl: float, max_entries: int = MAX_ENTRIES) -> None:
-        self.ttl, self.max_entries = ttl, max_entries
-        self._data: dict[K, tuple[float, V]] = {}
-
-    def get(self, key: K) -> tuple[bool, V | None]:
-        hit = self._data.get(key)
-        if hit is None or hit[0] < time.monotonic():
-            return False, None
-        return True, hit[1]
-
-    def put(self, key: K, value: V) -> None:
-        if len(self._data) >= self.max_entries:
-            self._data.clear()
-        self._data[key] = (time.monotonic() + self.ttl, value)
-
-    def clear(self) -> None:
-        self._data.clear()
 
 
 @dataclass(frozen=True)

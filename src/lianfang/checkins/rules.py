@@ -39,15 +39,16 @@ class Status:
     label_zh: str
     label_en: str
     known: bool = True
+    popups: str = ""  # health-code pop-ups ("1,4"): the door must not treat it as a plain green
 
     @property
     def normal(self) -> bool:
-        return self.known and self.colour == "green"
+        return self.known and self.colour == "green" and not self.popups
 
     @property
     def alert(self) -> bool:
         """Abnormal: staff at the door must notice (strong visual and the ambulance-call sound)."""
-        return self.known and self.colour in {"yellow", "red"}
+        return self.known and (self.colour in {"yellow", "red"} or bool(self.popups))
 
 
 @dataclass(frozen=True)

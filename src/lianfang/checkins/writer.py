@@ -2,10 +2,10 @@
 
 The database commits a few thousand single-row transactions a second (each waits for its WAL flush), so
 the single-scan paths do not commit per request: a request hands its validated row to the writer and
-awaits it; the writer takes everything queued (up to `max_batch` rows), resolves the rows' persons and
-inserts the rows in one transaction, commits, and only then wakes the requests, which answer. Under load
-many rows share one commit; alone, a row waits for nothing but its own commit. Nothing is acknowledged
-before its commit, so a server killed right after answering has lost nothing it answered.
+awaits it; the writer (`core.group_commit`, with `write_rows` as its batch) takes everything queued,
+resolves the rows' persons and inserts the rows in one transaction, commits, and only then wakes the
+requests, which answer. Nothing is acknowledged before its commit, so a server killed right after
+answering has lost nothing it answered.
 
 A row names its person by a look-up key (`p:` pseudonym, `h:` ID-number hash) that the writer resolves
 for the whole batch in one query; a row whose person is not registered is refused (`Invalid`) and the
@@ -15,11 +15,6 @@ PostgreSQL server from its event loop with the same statements."""
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import queue
-import threading
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -27,16 +22,15 @@ from typing import Any
 
 from sqlalchemy import Table, or_, select, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from lianfang.checkins.models import Scan
 from lianfang.checkins.rules import PersonInfo, unknown_person
-from lianfang.core.db import transaction
+from lianfang.core import group_commit
 from lianfang.core.errors import Invalid
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
 
-log = logging.getLogger("lianfang.checkins")
 Key = tuple[int, date, str]
 
 COLUMNS = (
@@ -218,87 +212,10 @@ def _write_sqlite(session: Session, rows: Sequence[ScanRow]) -> list[Outcome]:
     return results(bound, new, old, persons)
 
 
-@dataclass
-class _Pending:
-    row: ScanRow
-    future: asyncio.Future[Written]
-    loop: asyncio.AbstractEventLoop
+class GroupCommitWriter(group_commit.GroupCommitWriter[ScanRow, Written]):
+    """The scans' thread writer: `core.group_commit.GroupCommitWriter` with `write_rows` as its batch."""
 
+    name = "scan-writer"
 
-def settle(pairs: Sequence[tuple[asyncio.Future[Written], Outcome]]) -> None:
-    for future, outcome in pairs:
-        if future.done():  # the request was cancelled (client went away); its row is stored anyway
-            continue
-        if isinstance(outcome, BaseException):
-            future.set_exception(outcome)
-        else:
-            future.set_result(outcome)
-
-
-class GroupCommitWriter:
-    """A background thread that batches rows from concurrent requests into commits. It starts on the
-    first row and stops after `idle_seconds` without any."""
-
-    def __init__(self, factory: sessionmaker[Session], max_batch: int = 1000, idle_seconds: float = 5.0):
-        self._factory = factory
-        self._max_batch = max_batch
-        self._idle = idle_seconds
-        self._queue: queue.SimpleQueue[_Pending] = queue.SimpleQueue()
-        self._lock = threading.Lock()
-        self._running = False
-        self.commits = 0
-        self.rows = 0
-
-    async def write(self, row: ScanRow) -> Written:
-        """Queue a row and wait until it is committed."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[Written] = loop.create_future()
-        with self._lock:
-            self._queue.put(_Pending(row, future, loop))
-            if not self._running:
-                self._running = True
-                threading.Thread(target=self._run, name="scan-writer", daemon=True).start()
-        return await future
-
-    def _run(self) -> None:
-        while True:
-            try:
-                first = self._queue.get(timeout=self._idle)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._running = False
-                        return
-                continue
-            batch = [first]
-            while len(batch) < self._max_batch:
-                try:
-                    batch.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
-            self._deliver(batch, self._commit([p.row for p in batch]))
-
-    def _commit(self, rows: list[ScanRow]) -> list[Outcome]:
-        try:
-            with transaction(self._factory) as session:
-                outcomes = write_rows(session, rows)
-            self.commits += 1
-            self.rows += len(rows)
-            return outcomes
-        except Exception as exc:
-            if len(rows) == 1:
-                log.exception("scan write failed")
-                return [exc]
-        return [self._commit([row])[0] for row in rows]  # one bad row must not fail the others
-
-    @staticmethod
-    def _deliver(batch: list[_Pending], outcomes: list[Outcome]) -> None:
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Written], Outcome]]]
-        by_loop = defaultdict(list)
-        for pending, outcome in zip(batch, outcomes, strict=True):
-            by_loop[pending.loop].append((pending.future, outcome))
-        for loop, pairs in by_loop.items():
-            try:
-                loop.call_soon_threadsafe(settle, pairs)
-            except RuntimeError:  # the loop closed (server shutting down); the rows are committed
-                log.warning("scan writer: event loop closed before %d answers", len(pairs))
+    def write_batch(self, session: Session, items: list[ScanRow]) -> list[Outcome]:
+        return write_rows(session, items)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from lianfang.command.models import Directive, Force, Incident, Meeting, Mission
-from lianfang.core.access import Actor
+from lianfang.core.access import Actor, access_scoped
 from lianfang.core.errors import NotFound
 from lianfang.jurisdictions.models import Jurisdiction
 
@@ -32,26 +32,17 @@ def access_directive(session: Session, actor: Actor, directive_id: int) -> Direc
 
 def access_mission(session: Session, actor: Actor, mission_id: int) -> Mission:
     actor.require(READ)
-    found = session.get(Mission, mission_id)
-    if found is None or not actor.covers(found.jurisdiction_path):
-        raise NotFound("工作组", "work group")
-    return found
+    return access_scoped(session, actor, Mission, mission_id, "工作组", "work group")
 
 
 def access_incident(session: Session, actor: Actor, incident_id: int, for_update: bool = False) -> Incident:
     actor.require(READ)
-    found = session.get(Incident, incident_id, with_for_update=for_update or None)
-    if found is None or not actor.covers(found.jurisdiction_path):
-        raise NotFound("突发情况", "incident")
-    return found
+    return access_scoped(session, actor, Incident, incident_id, "突发情况", "incident", for_update)
 
 
 def access_force(session: Session, actor: Actor, force_id: int, for_update: bool = False) -> Force:
     actor.require(READ)
-    found = session.get(Force, force_id, with_for_update=for_update or None)
-    if found is None or not actor.covers(found.jurisdiction_path):
-        raise NotFound("力量", "team")
-    return found
+    return access_scoped(session, actor, Force, force_id, "力量", "team", for_update)
 
 
 def district_in_scope(session: Session, actor: Actor, jurisdiction_id: int | None) -> Jurisdiction | None:

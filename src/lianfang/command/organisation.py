@@ -13,6 +13,7 @@ from lianfang.command.access import MANAGE, REPORT, district_in_scope
 from lianfang.command.models import CommandBody, DistrictLeader, Responsibility
 from lianfang.command.service import check, home_of
 from lianfang.core import audit
+from lianfang.core.access import access_scoped
 from lianfang.core.context import Ctx
 from lianfang.core.errors import NotFound, Problem
 from lianfang.units.models import Unit
@@ -115,14 +116,10 @@ def set_leader(
 
 def subject_of(ctx: Ctx, subject_type: str, subject_id: int) -> Unit | Venue:
     """The unit or venue, if the actor's scope covers it."""
-    found: Unit | Venue | None = None
-    if subject_type == "unit":
-        found = ctx.session.get(Unit, subject_id)
-    elif subject_type == "venue":
-        found = ctx.session.get(Venue, subject_id)
-    if found is None or not ctx.actor.covers(found.jurisdiction_path):
+    if subject_type not in ("unit", "venue"):
         raise NotFound("单位或场所", "unit or venue")
-    return found
+    model: type[Unit] | type[Venue] = Unit if subject_type == "unit" else Venue
+    return access_scoped(ctx.session, ctx.actor, model, subject_id, "单位或场所", "unit or venue")
 
 
 def set_responsibility(

@@ -18,7 +18,7 @@ from lianfang.command.views import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, NotFound, Problem
-from lianfang.core.web import check_csrf, staff_ctx
+from lianfang.core.web import apply_selection, check_csrf, staff_ctx
 
 router = APIRouter(include_in_schema=False)
 router.include_router(ops_router)
@@ -265,17 +265,18 @@ def directive_view(request: Request, directive_id: int, ctx: Ctx = Depends(staff
 def directive_urge(
     request: Request,
     directive_id: int,
-    ids: list[int] = Form([]),
+    ids: list[str] = Form([]),
     text: str = Form(""),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     access_directive(ctx.session, ctx.actor, directive_id)
-    try:
-        service.urge(ctx, ids, text)
-    except Invalid as exc:
-        ctx.session.rollback()
-        return _directive(request, ctx, directive_id, list(exc.problems), 422)
-    return RedirectResponse(f"/command/directives/{directive_id}", status_code=303)
+    return apply_selection(
+        ctx,
+        ids,
+        lambda chosen: service.urge(ctx, chosen, text),
+        again=lambda problems: _directive(request, ctx, directive_id, problems, 422),
+        done=lambda _urged: RedirectResponse(f"/command/directives/{directive_id}", status_code=303),
+    )
 
 
 # Board ----------------------------------------------------------------------------------------------
@@ -295,23 +296,21 @@ def board_refresh(ctx: Ctx = Depends(staff_ctx)) -> Response:
 
 @router.post("/command/board/urge", dependencies=[Depends(check_csrf)])
 def board_urge(
-    request: Request, ids: list[int] = Form([]), text: str = Form(""), ctx: Ctx = Depends(staff_ctx)
+    request: Request, ids: list[str] = Form([]), text: str = Form(""), ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    try:
-        service.urge(ctx, ids, text)
-    except Invalid as exc:
-        ctx.session.rollback()
+    def again(problems: list[Problem]) -> Response:
         view = board_view(ctx)
         return page(
-            request,
-            "board.html",
-            422,
-            view=view,
-            now=ctx.now,
-            kind_names=_kind_names(),
-            problems=exc.problems,
+            request, "board.html", 422, view=view, now=ctx.now, kind_names=_kind_names(), problems=problems
         )
-    return RedirectResponse("/command/board", status_code=303)
+
+    return apply_selection(
+        ctx,
+        ids,
+        lambda chosen: service.urge(ctx, chosen, text),
+        again=again,
+        done=lambda _urged: RedirectResponse("/command/board", status_code=303),
+    )
 
 
 @router.get("/command/leader")

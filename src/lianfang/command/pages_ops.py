@@ -16,7 +16,7 @@ from lianfang.command.views import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
-from lianfang.core.web import check_csrf, staff_ctx
+from lianfang.core.web import apply_selection, check_csrf, staff_ctx
 
 router = APIRouter(include_in_schema=False)
 
@@ -333,17 +333,18 @@ def force_create(
 @router.post("/command/forces/move", dependencies=[Depends(check_csrf)])
 def force_move(
     request: Request,
-    ids: list[int] = Form([]),
+    ids: list[str] = Form([]),
     to_jurisdiction_id: int = Form(0),
     reason: str = Form(""),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    try:
-        operations.move_forces(ctx, ids, to_jurisdiction_id, reason)
-    except Invalid as exc:
-        ctx.session.rollback()
-        return _forces(request, ctx, "", None, {}, list(exc.problems), 422)
-    return RedirectResponse("/command/forces", status_code=303)
+    return apply_selection(
+        ctx,
+        ids,
+        lambda chosen: operations.move_forces(ctx, chosen, to_jurisdiction_id, reason),
+        again=lambda problems: _forces(request, ctx, "", None, {}, problems, 422),
+        done=lambda _moved: RedirectResponse("/command/forces", status_code=303),
+    )
 
 
 @router.get("/command/forces/{force_id}")

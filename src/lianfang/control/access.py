@@ -6,8 +6,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.orm import Session
 
 from lianfang.control.models import ControlOrder, ControlProposal, ControlZone, IsolationSite
-from lianfang.core.access import Actor
-from lianfang.core.errors import NotFound
+from lianfang.core.access import Actor, access_scoped
 from lianfang.jurisdictions.access import subtree_filter
 
 READ, WRITE, DECIDE = "control.read", "control.write", "control.decide"
@@ -18,28 +17,16 @@ def orders_filter(actor: Actor) -> ColumnElement[bool]:
 
 
 def access_order(session: Session, actor: Actor, order_id: int) -> ControlOrder:
-    item = session.get(ControlOrder, order_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("管控令", "control order")
-    return item
+    return access_scoped(session, actor, ControlOrder, order_id, "管控令", "control order")
 
 
 def access_zone(session: Session, actor: Actor, zone_id: int) -> ControlZone:
-    item = session.get(ControlZone, zone_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("管控区域", "zone")
-    return item
+    return access_scoped(session, actor, ControlZone, zone_id, "管控区域", "zone")
 
 
 def access_proposal(session: Session, actor: Actor, proposal_id: int) -> ControlProposal:
-    item = session.get(ControlProposal, proposal_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("管控建议", "proposal")
-    return item
+    return access_scoped(session, actor, ControlProposal, proposal_id, "管控建议", "proposal")
 
 
 def access_site(session: Session, actor: Actor, site_id: int) -> IsolationSite:
-    item = session.get(IsolationSite, site_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("隔离点", "isolation site")
-    return item
+    return access_scoped(session, actor, IsolationSite, site_id, "隔离点", "isolation site")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from lianfang.control import rules
 from lianfang.control.access import DECIDE, WRITE, access_order
+from lianfang.control.events import OrderChanged
 from lianfang.control.models import ControlOrder, ControlOrderChange, IsolationRoom
 from lianfang.core import audit
 from lianfang.core.clock import local_date
@@ -112,6 +113,7 @@ def issue_order(ctx: Ctx, data: OrderInput) -> ControlOrder:
     ctx.session.add(order)
     ctx.session.flush()
     _audit(ctx, order, "issue", person_class=data.person_class, edition=edition, source=data.source)
+    ctx.publish(OrderChanged(order.id, order.person_id, "issued"))
     return order
 
 
@@ -189,6 +191,7 @@ def _apply_change(ctx: Ctx, order: ControlOrder, days: int, reason: str) -> None
         )
     )
     _audit(ctx, order, "change", before=before.isoformat(), after=order.ends_on.isoformat(), reason=reason)
+    ctx.publish(OrderChanged(order.id, order.person_id, "changed"))
 
 
 def release_problems(ctx: Ctx, order: ControlOrder) -> list[Problem]:
@@ -231,6 +234,7 @@ def end_order(ctx: Ctx, order: ControlOrder, reason: str) -> None:
         room.order_id = None
     order.room_id = None
     _audit(ctx, order, "end", reason=reason)
+    ctx.publish(OrderChanged(order.id, order.person_id, "ended"))
 
 
 def release(ctx: Ctx, order_id: int, override_reason: str = "") -> ControlOrder:

@@ -7,9 +7,11 @@ covers every path that starts with it. Permissions are resolved by the accounts 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol, TypeVar
 
-from lianfang.core.errors import Forbidden
+from sqlalchemy.orm import Session
+
+from lianfang.core.errors import Forbidden, NotFound
 
 ActorKind = Literal["staff", "resident", "system", "anonymous"]
 
@@ -44,3 +46,30 @@ class Actor:
 
 SYSTEM = Actor(kind="system", label="system")
 ANONYMOUS = Actor(kind="anonymous", label="anonymous")
+
+
+class InJurisdiction(Protocol):
+    """A row that belongs to a place: it carries the materialised path of its community."""
+
+    @property
+    def jurisdiction_path(self) -> str: ...
+
+
+Row = TypeVar("Row", bound=InJurisdiction)
+
+
+def access_scoped(
+    session: Session,
+    actor: Actor,
+    model: type[Row],
+    row_id: int,
+    what_zh: str,
+    what_en: str,
+    for_update: bool = False,
+) -> Row:
+    """The row when the actor's scope covers its jurisdiction_path; a missing row and one outside the
+    scope are the same NotFound, so existence is not revealed. `for_update` locks the row."""
+    row = session.get(model, row_id, with_for_update=for_update or None)
+    if row is None or not actor.covers(row.jurisdiction_path):
+        raise NotFound(what_zh, what_en)
+    return row

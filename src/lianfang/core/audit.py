@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Index, String, insert
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from lianfang.core.context import Ctx
 from lianfang.core.db import Base
@@ -56,3 +56,32 @@ def record(
     )
     ctx.session.add(entry)
     return entry
+
+
+def entry(
+    ctx: Ctx,
+    verb: str,
+    subject_type: str,
+    subject_id: object = None,
+    jurisdiction_path: str | None = None,
+    **detail: Any,
+) -> dict[str, Any]:
+    """The values of the row `record` would add, for `record_many`."""
+    return {
+        "at": ctx.now,
+        "actor_kind": ctx.actor.kind,
+        "actor_label": ctx.actor.label,
+        "actor_user_id": ctx.actor.user_id,
+        "actor_ip": ctx.actor.ip,
+        "verb": verb,
+        "subject_type": subject_type,
+        "subject_id": None if subject_id is None else str(subject_id),
+        "jurisdiction_path": jurisdiction_path,
+        "detail": detail,
+    }
+
+
+def record_many(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Many audit rows in one executemany (set-based writers: one row per request of a batch)."""
+    if entries:
+        session.execute(insert(AuditEntry), entries)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from http.cookies import SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import Depends, FastAPI, Request, UploadFile
@@ -24,7 +25,7 @@ from lianfang.core import i18n
 from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import to_local, utcnow
 from lianfang.core.context import Ctx
-from lianfang.core.errors import DomainError, Forbidden, Problem, Unauthenticated
+from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem, Unauthenticated
 from lianfang.core.jobs import Runtime
 from lianfang.core.tabular import MEDIA_TYPES, file_format
 
@@ -96,19 +97,37 @@ class App(FastAPI):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.hot_paths: dict[tuple[str, str], ASGIApp] = {}
+        self.hot_patterns: list[tuple[str, re.Pattern[str], ASGIApp]] = []
 
     def add_hot_path(self, method: str, path: str, endpoint: ASGIApp) -> None:
-        self.hot_paths[(method, path)] = endpoint
+        """`path` is exact, or has `{name}` segments (one path segment each, in `scope["path_params"]`)."""
+        if "{" in path:
+            self.hot_patterns.append((method, _segment_pattern(path), endpoint))
+        else:
+            self.hot_paths[(method, path)] = endpoint
         self.middleware_stack = None  # rebuilt on the next request
 
     def build_middleware_stack(self) -> ASGIApp:
         stack = super().build_middleware_stack()
-        return _HotPaths(stack, self.hot_paths) if self.hot_paths else stack
+        if self.hot_paths or self.hot_patterns:
+            return _HotPaths(stack, self.hot_paths, self.hot_patterns)
+        return stack
+
+
+def _segment_pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"\{(\w+)\}", path)
+    regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>[^/]+)" for i, p in enumerate(parts))
+    return re.compile(f"^{regex}$")
 
 
 class _HotPaths:
-    def __init__(self, app: ASGIApp, endpoints: dict[tuple[str, str], ASGIApp]) -> None:
-        self.app, self.endpoints = app, endpoints
+    def __init__(
+        self,
+        app: ASGIApp,
+        endpoints: dict[tuple[str, str], ASGIApp],
+        patterns: list[tuple[str, re.Pattern[str], ASGIApp]] | None = None,
+    ) -> None:
+        self.app, self.endpoints, self.patterns = app, endpoints, patterns or []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -116,6 +135,11 @@ class _HotPaths:
             if endpoint is not None:
                 await endpoint(scope, receive, send)
                 return
+            for method, pattern, hot in self.patterns:
+                if method == scope["method"] and (found := pattern.match(scope["path"])) is not None:
+                    scope["path_params"] = found.groupdict()
+                    await hot(scope, receive, send)
+                    return
         await self.app(scope, receive, send)
 
 
@@ -173,6 +197,42 @@ def download(body: bytes, fmt: str, basename: str) -> Response:
     fmt = file_format(fmt)
     headers = {"Content-Disposition": f'attachment; filename="{basename}.{fmt}"', "Cache-Control": "no-store"}
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+T = TypeVar("T")
+
+
+def selected_ids(values: Sequence[object], field: str = "ids") -> list[int]:
+    """The rows ticked on a bulk form, each once, in the order sent. A value that is not a row number
+    (a stale or altered form) is a problem on the form, not the generic "request is not valid" page."""
+    ids: list[int] = []
+    for value in values:
+        text = str(value).strip()
+        if not (text.isascii() and text.isdigit()) or len(text) > 18:
+            shown = text[:20]
+            raise Invalid([Problem(field, f"所选记录无效：{shown}", f"not a valid selection: {shown}")])
+        ids.append(int(text))
+    return list(dict.fromkeys(ids))
+
+
+def apply_selection(
+    ctx: Ctx,
+    values: Sequence[object],
+    apply: Callable[[list[int]], T],
+    again: Callable[[list[Problem]], Response],
+    done: Callable[[T], Response],
+    field: str = "ids",
+) -> Response:
+    """A bulk form: parse the selection, hand it to the module's bulk service (which checks every row and
+    writes all of them or none), answer `done(result)`. On a bad id or the service's Invalid (one problem
+    per row), the request's writes are rolled back and `again(problems)` shows the form with them.
+    Other errors (not found, forbidden) propagate to the error page as they do for single rows."""
+    try:
+        result = apply(selected_ids(values, field))
+    except Invalid as exc:
+        ctx.session.rollback()
+        return again(list(exc.problems))
+    return done(result)
 
 
 def csrf_token(request: Request) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from lianfang.core.access import Actor
+from lianfang.core.access import Actor, access_scoped
 from lianfang.core.errors import Forbidden, NotFound
 from lianfang.enforcement.models import Finding, Inspection, RegisteredEvent, Violation
 from lianfang.jurisdictions.access import subtree_filter
@@ -74,15 +74,9 @@ def access_finding(session: Session, actor: Actor, finding_id: int) -> Finding:
 def access_violation(session: Session, actor: Actor, violation_id: int) -> Violation:
     """Violations name people: only enforcement readers of the subtree reach them (not unit officers)."""
     actor.require(READ)
-    item = session.get(Violation, violation_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("违法违规记录", "violation")
-    return item
+    return access_scoped(session, actor, Violation, violation_id, "违法违规记录", "violation")
 
 
 def access_event(session: Session, actor: Actor, event_id: int) -> RegisteredEvent:
     actor.require(READ)
-    item = session.get(RegisteredEvent, event_id)
-    if item is None or not actor.covers(item.jurisdiction_path):
-        raise NotFound("活动", "event")
-    return item
+    return access_scoped(session, actor, RegisteredEvent, event_id, "活动", "event")

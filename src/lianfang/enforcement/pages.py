@@ -1,6 +1,6 @@
 """Pages for inspections and enforcement: the inspector's desk (open and overdue findings, undecided
 violations), the checklist form, an inspection with its findings (photos, the unit's response,
-re-inspection), closure orders, the event register, violations, and a unit's accountability record."""
+re-inspection). Closures and events: register_pages; violations and the unit record: violation_pages."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lianfang.core.clock import SHANGHAI
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
-from lianfang.enforcement import inspections, repository, rules, violations
+from lianfang.enforcement import inspections, repository, rules
 from lianfang.enforcement.access import (
     INSPECT,
     READ,
@@ -261,18 +261,3 @@ async def reinspect(request: Request, inspection_id: int, ctx: Ctx = Depends(sta
         ctx.session.rollback()
         return _inspect_page(request, ctx, target, problems_of(exc), status_of(exc), action, pending)
     return RedirectResponse(f"/enforcement/inspections/{inspection.id}", status_code=303)
-
-
-@router.get("/enforcement/units/{unit_id}/record")
-def unit_record(request: Request, unit_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    record = violations.unit_record(ctx, unit_id)
-    return render(
-        request,
-        "enforcement/record.html",
-        record=record,
-        states=rules.FINDING_STATES,
-        inspection_states=rules.INSPECTION_STATES,
-        categories=rules.CATEGORIES,
-        dispositions=rules.DISPOSITIONS,
-        can_inspect=ctx.actor.can(INSPECT),
-    )

@@ -17,9 +17,9 @@ from datetime import date
 from sqlalchemy import select
 
 from lianfang.core import audit
-from lianfang.core.access import SYSTEM
+from lianfang.core.access import SYSTEM, access_scoped
 from lianfang.core.context import Ctx
-from lianfang.core.errors import Conflict, Invalid, NotFound, Problem
+from lianfang.core.errors import Conflict, Invalid, Problem
 from lianfang.enforcement import repository, rules
 from lianfang.enforcement.access import DECIDE, access_event
 from lianfang.enforcement.events import ClosureOrdered
@@ -91,9 +91,7 @@ def _close_open_venues(ctx: Ctx, order: ClosureOrder) -> list[int]:
 def lift_closure(ctx: Ctx, order_id: int) -> ClosureOrder:
     """Lift an order; venues stay closed until the authorities reopen them (venues module)."""
     ctx.actor.require(DECIDE)
-    order = ctx.session.get(ClosureOrder, order_id)
-    if order is None or not ctx.actor.covers(order.jurisdiction_path):
-        raise NotFound("暂停开放令", "closure order")
+    order = access_scoped(ctx.session, ctx.actor, ClosureOrder, order_id, "暂停开放令", "closure order")
     if order.lifted_at is not None:
         raise Conflict("该暂停开放令已解除", "this order is already lifted")
     order.lifted_at, order.lifted_by_label = ctx.now, ctx.actor.label

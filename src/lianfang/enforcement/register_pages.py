@@ -1,9 +1,8 @@
-"""Pages for closed venue types (closure orders), the event register (R17) and violations (R23)."""
+"""Pages for closed venue types (closure orders) and the event register (R17)."""
 
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -12,9 +11,9 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
-from lianfang.enforcement import register, repository, rules, violations
+from lianfang.enforcement import register, repository, rules
 from lianfang.enforcement.access import DECIDE, READ
-from lianfang.enforcement.models import ClosureOrder, RegisteredEvent, Violation
+from lianfang.enforcement.models import ClosureOrder, RegisteredEvent
 from lianfang.enforcement.pages import problems_of, status_of
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.venues.rules import KINDS as VENUE_KINDS
@@ -151,72 +150,3 @@ def decide_event(
             raise
         return _events(request, ctx, problems=problems_of(exc), status=status_of(exc))
     return RedirectResponse("/enforcement/events", status_code=303)
-
-
-@router.get("/enforcement/violations")
-def violations_page(
-    request: Request, state: str = "", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
-) -> Response:
-    ctx.actor.require(READ)
-    size = ctx.settings.page_size
-    rows = repository.violations_page(
-        ctx.session, subtree_filter(ctx.actor, Violation.jurisdiction_path), state, None, after, size + 1
-    )
-    next_url = (
-        "/enforcement/violations?" + urlencode({"state": state, "after": rows[size - 1].id})
-        if len(rows) > size
-        else None
-    )
-    return render(
-        request,
-        "enforcement/violations.html",
-        rows=rows[:size],
-        next_url=next_url,
-        state=state,
-        categories=rules.CATEGORIES,
-        dispositions=rules.DISPOSITIONS,
-        laws=rules.LAWS,
-    )
-
-
-@router.get("/enforcement/violations/{violation_id}")
-def violation_page(request: Request, violation_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _violation(request, ctx, violation_id)
-
-
-def _violation(
-    request: Request, ctx: Ctx, violation_id: int, problems: list[Problem] | None = None, status: int = 200
-) -> Response:
-    violation = violations.view_violation(ctx, violation_id)
-    return render(
-        request,
-        "enforcement/violation.html",
-        status_code=status,
-        v=violation,
-        categories=rules.CATEGORIES,
-        laws=rules.LAWS,
-        dispositions=rules.DISPOSITIONS,
-        problems=problems or [],
-        evidence=repository.attachments_of(ctx.session, "violation", violation.id),
-        history=repository.revisions(ctx.session, "violation", violation.id),
-        can_decide=ctx.actor.can(DECIDE),
-    )
-
-
-@router.post("/enforcement/violations/{violation_id}/decision", dependencies=[Depends(check_csrf)])
-def decide_violation(
-    request: Request,
-    violation_id: int,
-    disposition: str = Form(""),
-    note: str = Form(""),
-    reason: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    try:
-        violations.decide(ctx, violation_id, disposition, note, reason)
-    except DomainError as exc:
-        ctx.session.rollback()
-        if exc.status in (403, 404):
-            raise
-        return _violation(request, ctx, violation_id, problems_of(exc), status_of(exc))
-    return RedirectResponse(f"/enforcement/violations/{violation_id}", status_code=303)

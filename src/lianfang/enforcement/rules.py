@@ -314,7 +314,7 @@ DISPOSITIONS: dict[str, tuple[str, str, frozenset[str]]] = {  # code: (zh, en, s
 
 
 def violation_problems(
-    category: str, subject_type: str, facts: str, law_code: str, occurred_on: date, today: date
+    category: str, subject_type: str, facts: str, law_code: str, occurred_on: date | None, today: date
 ) -> list[Problem]:
     problems = []
     if category not in CATEGORIES:
@@ -333,7 +333,9 @@ def violation_problems(
         )
     if law_code not in LAWS:
         problems.append(Problem("law_code", "请选择适用的法律法规", "cite the law or regulation"))
-    if occurred_on > today:
+    if occurred_on is None:
+        problems.append(Problem("occurred_on", "请填写发生日期", "give the date it happened"))
+    elif occurred_on > today:
         problems.append(Problem("occurred_on", "发生日期不能晚于今天", "the date cannot be in the future"))
     return problems
 

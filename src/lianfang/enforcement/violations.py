@@ -34,7 +34,7 @@ class ViolationInput:
     subject_id: int
     category: str
     facts: str
-    occurred_on: date
+    occurred_on: date | None  # None: a form left it empty, reported as a problem
     law_code: str
     law_article: str = ""
     inspection_id: int | None = None
@@ -180,9 +180,11 @@ def view_violation(ctx: Ctx, violation_id: int) -> Violation:
     return violation
 
 
-def record_infection(ctx: Ctx, unit_id: int, reported_on: date, note: str) -> UnitInfection:
+def record_infection(ctx: Ctx, unit_id: int, reported_on: date | None, note: str) -> UnitInfection:
     ctx.actor.require(DECIDE)
     unit = access_unit(ctx.session, ctx.actor, unit_id)
+    if reported_on is None:
+        raise Invalid([Problem("reported_on", "请填写报告日期", "give the date it was reported")])
     if reported_on > local_date(ctx.now):
         raise Invalid([Problem("reported_on", "日期不能晚于今天", "the date cannot be in the future")])
     if len(note) > 500:

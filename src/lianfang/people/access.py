@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from lianfang.accounts.models import Resident
-from lianfang.core.access import Actor
+from lianfang.core.access import Actor, access_scoped
 from lianfang.core.errors import NotFound
 from lianfang.people import repository
 from lianfang.people.models import Household, Person
@@ -35,10 +35,7 @@ def access_person(session: Session, actor: Actor, person_id: int) -> Person:
 
 
 def access_household(session: Session, actor: Actor, household_id: int) -> Household:
-    household = session.get(Household, household_id)
-    if household is None or not actor.covers(household.jurisdiction_path):
-        raise NotFound("住户", "household")
-    return household
+    return access_scoped(session, actor, Household, household_id, "住户", "household")
 
 
 def own_records(session: Session, actor: Actor) -> list[Person]:

@@ -4,4 +4,10 @@ Pure operating characteristics of pooling schemes: expected tests per person, po
 specificity, and the pool size that uses the fewest tests at a given prevalence
 (`lianfang.testing.pooling.dorfman`, `square_array`, `advise`). `lianfang.testing.cli.register` adds the
 `pool-advice` command to a Typer application.
+
+Rounds over an area with pooling modes per area and per zone (`service.order_round`, `zones.ZoneArea`:
+testing knows zones only as what the caller hands over; `control.testing_round` orders rounds for its
+zones). Sample registration goes through `register.register` (set-based checks and writes for many
+requests at once), served by hot paths with group commit (`fast`) and, for pages, one request at a
+time (`tubes.add_samples`). `demo.seed_testing` adds the demo city's round.
 """

@@ -13,15 +13,16 @@ from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, NotFound
 from lianfang.core.tabular import Row
-from lianfang.core.web import read_upload, staff_ctx
+from lianfang.core.web import read_upload, runtime_of, staff_ctx
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
-from lianfang.testing import intake, progress, repository, rules, service, tubes
+from lianfang.testing import fast, intake, progress, repository, rules, service, tubes
 from lianfang.testing.access import READ, access_round, access_tube
 from lianfang.testing.models import Tube, TubeResult
 from lianfang.testing.schemas import (
     AreaMode,
+    AreaRead,
     ControlPage,
     ControlRead,
     IndividualIn,
@@ -35,7 +36,8 @@ from lianfang.testing.schemas import (
     RoundCreate,
     RoundPage,
     RoundRead,
-    SampleOut,
+    SamplesBatchIn,
+    SamplesBatchOut,
     SamplesIn,
     SamplesOut,
     ShipmentCreate,
@@ -48,6 +50,7 @@ from lianfang.testing.schemas import (
     TubeOpen,
     TubeRead,
     UnsampledPage,
+    ZonesIn,
 )
 
 router = APIRouter(prefix="/api/testing", tags=["testing"])
@@ -75,7 +78,13 @@ def list_rounds(before: int | None = None, limit: int = 50, ctx: Ctx = Depends(s
 def order_round(body: RoundCreate, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
     """Order a round over a jurisdiction subtree (deadline 24 h by default; expected from the registry)."""
     data = service.RoundInput(
-        body.name, body.area_jurisdiction_id, body.default_mode, body.deadline, body.note, tuple(body.areas)
+        body.name,
+        body.area_jurisdiction_id,
+        body.default_mode,
+        body.deadline,
+        body.note,
+        tuple(body.areas),
+        tuple(z.to_area() for z in body.zones),
     )
     return RoundRead.model_validate(service.order_round(ctx, data))
 
@@ -90,6 +99,21 @@ def get_round(round_id: int, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
 def set_area(round_id: int, body: AreaMode, ctx: Ctx = Depends(staff_ctx)) -> AreaMode:
     area = service.set_area_mode(ctx, round_id, body.jurisdiction_id, body.mode)
     return AreaMode(jurisdiction_id=area.jurisdiction_id, mode=area.mode)
+
+
+@router.post("/rounds/{round_id}/zones", response_model=list[AreaRead])
+def set_zones(round_id: int, body: ZonesIn, ctx: Ctx = Depends(staff_ctx)) -> list[AreaRead]:
+    """Zones of a round with their pooling mode (by kind unless given); re-sending a zone updates it."""
+    stored = service.set_zones(ctx, round_id, [z.to_area() for z in body.zones])
+    return [AreaRead.model_validate(a) for a in stored]
+
+
+@router.get("/rounds/{round_id}/areas", response_model=list[AreaRead])
+def list_areas(round_id: int, ctx: Ctx = Depends(staff_ctx)) -> list[AreaRead]:
+    """The round's areas and zones with their pooling modes."""
+    ctx.actor.require(READ)
+    item = access_round(ctx.session, ctx.actor, round_id)
+    return [AreaRead.model_validate(a) for a in repository.round_area_list(ctx.session, item.id)]
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundRead)
@@ -197,27 +221,38 @@ def get_tube(barcode: str, ctx: Ctx = Depends(staff_ctx)) -> TubeRead:
     return _tube_read(ctx, access_tube(ctx.session, ctx.actor, barcode))
 
 
-@router.post("/tubes/{barcode}/samples", response_model=SamplesOut)
-def add_samples(barcode: str, body: SamplesIn, ctx: Ctx = Depends(staff_ctx)) -> SamplesOut:
-    """Add persons' samples to an open tube (all or nothing); a person already in it is a `duplicate`."""
-    added = tubes.add_samples(ctx, barcode, body.people, body.sampled_at)
-    tube = access_tube(ctx.session, ctx.actor, barcode)
-    return SamplesOut(
-        barcode=tube.barcode,
-        sample_count=tube.sample_count,
-        capacity=tube.capacity,
-        full=tube.sample_count >= tube.capacity,
-        samples=[
-            SampleOut(
-                person_id=a.person.person_id,
-                sample_id=a.sample_id,
-                name_masked=a.person.name_masked,
-                id_masked=a.person.id_masked,
-                duplicate=a.duplicate,
-            )
-            for a in added
-        ],
-    )
+MEDIA = "application/json"
+
+
+@router.post(
+    "/tubes/{barcode}/samples",
+    responses={200: {"model": SamplesOut}},
+    openapi_extra={
+        "requestBody": {"content": {MEDIA: {"schema": SamplesIn.model_json_schema()}}, "required": True}
+    },
+)
+async def add_samples(barcode: str, request: Request) -> Response:
+    """Add persons' samples to an open tube (all or nothing); a person already in it is a `duplicate`.
+    Answers once the samples are committed (group commit with concurrent requests). Served by
+    `fast.endpoints`, a hot path of the app ahead of the router; this route documents it and serves
+    the same way if it is ever reached."""
+    status, body = await fast.post_samples(request, fast.state_for(runtime_of(request)))
+    return Response(body, status_code=status, media_type=MEDIA)
+
+
+@router.post(
+    "/samples/batch",
+    responses={200: {"model": SamplesBatchOut}},
+    openapi_extra={
+        "requestBody": {"content": {MEDIA: {"schema": SamplesBatchIn.model_json_schema()}}, "required": True}
+    },
+)
+async def add_samples_batch(request: Request) -> Response:
+    """A team's device uploads many tubes' scans (up to 2,000 tubes): each tube is all or nothing and
+    answered on its own (`ok`, or its `error` with row); re-sending the batch adds nothing. A hot path
+    like the single-tube route."""
+    status, body = await fast.post_batch(request, fast.state_for(runtime_of(request)))
+    return Response(body, status_code=status, media_type=MEDIA)
 
 
 @router.post("/tubes/{barcode}/close", response_model=TubeRead)

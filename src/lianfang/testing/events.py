@@ -49,6 +49,15 @@ class ResultNegative:
 
 
 @dataclass(frozen=True)
+class ResultsRecorded:
+    """One upload of results was recorded: every result row of it carries `recorded_at`. Modules above
+    read what concerns them set-based (the health code: people whose pop-ups a result may clear)."""
+
+    recorded_at: datetime
+    count: int
+
+
+@dataclass(frozen=True)
 class RoundOrdered:
     round_id: int
     area_path: str

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
@@ -46,17 +46,24 @@ class TestingRound(Base):
 class RoundArea(Base):
     """A pooling mode for part of a round's area (the deepest matching area wins over the default).
 
-    Areas are jurisdictions today; zones (封控区/管控区/防范区) are a planned extension: a zone would be a
-    row here with its own path under its community."""
+    A plain area is a jurisdiction (`zone_ref` empty). A zone (封控区/管控区/防范区, or 高/中/低风险区) is
+    a row with the zone's kind and an opaque reference given by the caller (the control module orders
+    rounds for its zones: testing sits below control and knows zones only as these rows): a community
+    zone covers its community; a building zone lists its `households` and covers only their members,
+    and wins over any jurisdiction area."""
 
     __tablename__ = "testing_round_areas"
-    __table_args__ = (UniqueConstraint("round_id", "jurisdiction_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "jurisdiction_id", "zone_ref"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("testing_rounds.id"))
     jurisdiction_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     mode: Mapped[str] = mapped_column(String(16))
+    zone_kind: Mapped[str] = mapped_column(String(16), default="")  # rules.ZONE_KINDS, "" = plain area
+    zone_ref: Mapped[str] = mapped_column(String(40), default="")  # e.g. "control_zone:12"
+    zone_name: Mapped[str] = mapped_column(String(200), default="")
+    households: Mapped[list[int]] = mapped_column(JSON, default=list)  # empty: the whole jurisdiction
 
 
 class SamplingSite(Base):
@@ -145,6 +152,7 @@ class Tube(Base):
     shipment_id: Mapped[int | None] = mapped_column(ForeignKey("testing_shipments.id"))
     lab_id: Mapped[int | None] = mapped_column(ForeignKey("testing_labs.id"))
     opened_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    household_id: Mapped[int | None] = mapped_column()  # a 1户1管 tube's household (its first sample's)
 
 
 class TubeResult(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lianfang.config import Settings
 from lianfang.core.access import Actor
+from lianfang.core.db import among
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
@@ -30,6 +31,7 @@ from lianfang.testing.models import (
     Tube,
     TubeResult,
 )
+from lianfang.testing.rules import AreaRule
 
 _ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
 
@@ -41,6 +43,7 @@ class PersonRef:
     community_id: int
     name_masked: str
     id_masked: str
+    household_id: int | None = None
 
 
 def ref_key(settings: Settings, ref: str) -> str:
@@ -67,20 +70,52 @@ def persons_by_keys(session: Session, keys: Iterable[str]) -> dict[str, PersonRe
             Person.community_id,
             Person.name,
             Person.id_masked,
-        ).where(or_(Person.pseudonym.in_(pseudonyms), Person.id_hash.in_(hashes)))
+            Person.household_id,
+        ).where(or_(among(session, Person.pseudonym, pseudonyms), among(session, Person.id_hash, hashes)))
     )
     out: dict[str, PersonRef] = {}
-    for pid, pseudonym, digest, path, community_id, name, id_masked in rows:
-        ref = PersonRef(pid, path, community_id, mask_name(name), id_masked)
+    for pid, pseudonym, digest, path, community_id, name, id_masked, household in rows:
+        ref = PersonRef(pid, path, community_id, mask_name(name), id_masked, household)
         out[f"p:{pseudonym}"] = out[f"h:{digest}"] = ref
     return {k: v for k, v in out.items() if k in wanted}
 
 
-def round_areas(session: Session, round_id: int) -> list[tuple[str, str]]:
+def round_areas(session: Session, round_id: int) -> list[AreaRule]:
+    return area_rules(session, [round_id]).get(round_id, [])
+
+
+def area_rules(session: Session, round_ids: Iterable[int]) -> dict[int, list[AreaRule]]:
+    """The areas and zones of rounds, as the pooling-mode rules read them."""
+    wanted = sorted(set(round_ids))
+    if not wanted:
+        return {}
     rows = session.execute(
-        select(RoundArea.jurisdiction_path, RoundArea.mode).where(RoundArea.round_id == round_id)
+        select(RoundArea.round_id, RoundArea.jurisdiction_path, RoundArea.mode, RoundArea.households).where(
+            RoundArea.round_id.in_(wanted)
+        )
     )
-    return [(p, m) for p, m in rows]
+    out: dict[int, list[AreaRule]] = {}
+    for round_id, path, mode, households in rows:
+        out.setdefault(round_id, []).append(AreaRule(path, mode, frozenset(households or ())))
+    return out
+
+
+def round_states(session: Session, round_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """(default mode, status) per round."""
+    wanted = sorted(set(round_ids))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(TestingRound.id, TestingRound.default_mode, TestingRound.status).where(
+            TestingRound.id.in_(wanted)
+        )
+    )
+    return {i: (m, st) for i, m, st in rows}
+
+
+def round_area_list(session: Session, round_id: int) -> list[RoundArea]:
+    stmt = select(RoundArea).where(RoundArea.round_id == round_id).order_by(RoundArea.jurisdiction_path)
+    return list(session.scalars(stmt))
 
 
 def visible_rounds_filter(actor: Actor) -> ColumnElement[bool]:

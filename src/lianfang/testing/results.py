@@ -47,7 +47,7 @@ from lianfang.core.types import UTCDateTime
 from lianfang.jurisdictions.repository import in_subtree
 from lianfang.testing import rules
 from lianfang.testing.access import RESULTS
-from lianfang.testing.events import PoolPositive, ResultPositive
+from lianfang.testing.events import PoolPositive, ResultPositive, ResultsRecorded
 from lianfang.testing.models import Lab, Sample, TemporaryControl, Tube, TubeResult
 
 UPLOAD = Table(
@@ -278,6 +278,7 @@ def record_results(
     del done
     report.created = len(rows) - len(found) - len(unchanged)  # every staged row inserted one result
     counts = _after_results(ctx)
+    ctx.publish(ResultsRecorded(ctx.now, report.created))
     audit.record(
         ctx,
         "testing.results",

@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.errors import Problem
+from lianfang.people.rules import id_number_problem
 
 EDITION = "RULES-5-2022-03-22"  # 3rd ed. regional testing guide; pool sizes per the 2022-06-09 briefing
 
@@ -34,8 +35,29 @@ MODES: dict[str, tuple[int, str, str]] = {
     "pool10": (10, "10混1", "10-in-1"),
     "pool20": (20, "20混1", "20-in-1"),
 }
-# 2022 practice per zone kind (RULES.md §5); zones are not modelled yet, the command picks per area.
-ZONE_MODES: dict[str, str] = {"sealed": "single", "controlled": "pool10", "precaution": "pool20"}
+# 2022 practice per zone kind (RULES.md §5): 封控区 单采单检 (or 1户1管, chosen by the command), 管控区
+# 10合1, 防范区 and elsewhere 20合1. Zone kinds are the control module's levels (fgf, and the 9th
+# edition's / 二十条's high-medium-low risk areas, mapped the same way).
+ZONE_MODES: dict[str, str] = {
+    "sealed": "single",
+    "controlled": "pool10",
+    "prevention": "pool20",
+    "high": "single",
+    "medium": "pool10",
+    "low": "pool20",
+}
+ZONE_KINDS: dict[str, tuple[str, str]] = {
+    "sealed": ("封控区", "sealed zone"),
+    "controlled": ("管控区", "controlled zone"),
+    "prevention": ("防范区", "prevention zone"),
+    "high": ("高风险区", "high-risk area"),
+    "medium": ("中风险区", "medium-risk area"),
+    "low": ("低风险区", "low-risk area"),
+}
+ELSEWHERE_MODE = "pool20"  # 2022 practice outside zones
+# From strictest to loosest: a person whose area demands mode M may go into a tube of M or a stricter
+# mode (a sealed-zone resident never into a 10-in-1 tube; anyone into a single tube).
+MODE_ORDER: tuple[str, ...] = ("single", "household", "pool5", "pool10", "pool20")
 DEFAULT_MODE = "pool10"  # 1st ed.: the first round may use 10混1 throughout
 ROUND_HOURS = 24  # 3rd ed.: a delimited area within 24 hours
 VALIDITY_HOURS = (24, 48, 72)
@@ -81,13 +103,70 @@ def default_deadline(ordered_at: datetime) -> datetime:
     return ordered_at + timedelta(hours=ROUND_HOURS)
 
 
-def mode_for(path: str, default: str, areas: list[tuple[str, str]]) -> str:
-    """The pooling mode at `path`: the deepest (longest) area path that contains it, else the default."""
-    best = ("", default)
-    for area_path, mode in areas:
-        if path.startswith(area_path) and len(area_path) > len(best[0]):
-            best = (area_path, mode)
-    return best[1]
+@dataclass(frozen=True)
+class AreaRule:
+    """A round area as the mode rules see it: a path, a mode, and the households of a building zone."""
+
+    path: str
+    mode: str
+    households: frozenset[int] = frozenset()
+
+
+def mode_for(
+    path: str, default: str, areas: list[tuple[str, str]] | list[AreaRule], household_id: int | None = None
+) -> str:
+    """The pooling mode at `path` (for a member of `household_id`): a building zone listing the household
+    wins; otherwise the deepest (longest) area path that contains it; else the default."""
+    best: tuple[int, int, str] = (-1, -1, default)
+    for area in areas:
+        rule = area if isinstance(area, AreaRule) else AreaRule(area[0], area[1])
+        if not path.startswith(rule.path):
+            continue
+        if rule.households and (household_id is None or household_id not in rule.households):
+            continue
+        rank = (1 if rule.households else 0, len(rule.path), rule.mode)
+        if rank[:2] > best[:2]:
+            best = rank
+    return best[2]
+
+
+def tube_allows(person_mode: str, tube_mode: str) -> bool:
+    """A person whose area demands `person_mode` may be sampled into a tube of `tube_mode`."""
+    return MODE_ORDER.index(tube_mode) <= MODE_ORDER.index(person_mode)
+
+
+def zone_mode(kind: str) -> str | None:
+    return ZONE_MODES.get(kind)
+
+
+def zone_kind_problem(kind: str, field: str = "zones") -> Problem | None:
+    if kind not in ZONE_KINDS:
+        return Problem(field, f"区域类型“{kind}”无效", f"unknown zone kind {kind!r}")
+    return None
+
+
+_ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+_PSEUDONYM = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+
+
+def person_ref_problem(ref: str, today: date, row: int | None = None) -> Problem | None:
+    """A scanned person: an ID number (checked: region, birth date, check character) or the code a
+    health code carries (the person's pseudonym)."""
+    value = ref.strip()
+    if _ID_LIKE.match(value):
+        return id_number_problem(value, today, "people", row)
+    if re.fullmatch(r"\d{15}", value):
+        return None  # a first-generation (15-digit) ID number: no check character
+    if not _PSEUDONYM.match(value):
+        zh, en = "无法识别的健康码或证件号，请重新扫描", "not a health code or ID number; scan again"
+        return Problem("people", zh, en, row)
+    return None
+
+
+def sampled_at_problem(sampled_at: datetime, now: datetime, row: int | None = None) -> Problem | None:
+    if sampled_at > now + timedelta(minutes=5):
+        return Problem("sampled_at", "采样时间在未来", "the sampling time is in the future", row)
+    return None
 
 
 def parse_result(raw: str) -> str | None:

@@ -6,6 +6,36 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from lianfang.testing.zones import ZoneArea
+
+
+class ZoneIn(BaseModel):
+    community_id: int
+    kind: str = Field(description="sealed | controlled | prevention | high | medium | low")
+    mode: str | None = Field(default=None, description="default: single, pool10, pool20 by kind")
+    households: list[int] = Field(default=[], max_length=5000, description="a building zone's households")
+    ref: str = Field(default="", max_length=40, description="the caller's reference of the zone")
+    name: str = Field(default="", max_length=200)
+
+    def to_area(self) -> ZoneArea:
+        return ZoneArea(self.community_id, self.kind, self.mode, tuple(self.households), self.ref, self.name)
+
+
+class ZonesIn(BaseModel):
+    zones: list[ZoneIn] = Field(min_length=1, max_length=2000)
+
+
+class AreaRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    jurisdiction_id: int
+    jurisdiction_path: str
+    mode: str
+    zone_kind: str
+    zone_ref: str
+    zone_name: str
+    households: list[int]
+
 
 class RoundCreate(BaseModel):
     name: str = Field(max_length=120)
@@ -14,6 +44,7 @@ class RoundCreate(BaseModel):
     deadline: datetime | None = Field(default=None, description="default: 24 hours from now")
     note: str = Field(default="", max_length=500)
     areas: list[tuple[int, str]] = Field(default=[], description="[jurisdiction id, mode] overrides")
+    zones: list[ZoneIn] = Field(default=[], max_length=2000)
 
 
 class RoundRead(BaseModel):
@@ -154,6 +185,16 @@ class SamplesIn(BaseModel):
     sampled_at: datetime | None = None
 
 
+class TubeSamplesIn(BaseModel):
+    barcode: str = Field(max_length=40)
+    people: list[str] = Field(max_length=20, description="ID numbers or health-code codes")
+    sampled_at: datetime | None = None
+
+
+class SamplesBatchIn(BaseModel):
+    tubes: list[TubeSamplesIn] = Field(min_length=1, max_length=2000)
+
+
 class SampleOut(BaseModel):
     person_id: int
     sample_id: int
@@ -168,6 +209,32 @@ class SamplesOut(BaseModel):
     capacity: int
     full: bool
     samples: list[SampleOut]
+
+
+class BatchError(BaseModel):
+    message_zh: str
+    message_en: str
+    status: int
+    problems: list[dict[str, object]]
+
+
+class BatchTube(BaseModel):
+    row: int
+    barcode: str
+    ok: bool
+    sample_count: int | None = None
+    capacity: int | None = None
+    full: bool | None = None
+    samples: list[SampleOut] = []
+    error: BatchError | None = None
+
+
+class SamplesBatchOut(BaseModel):
+    tubes_accepted: int
+    tubes_refused: int
+    samples_added: int
+    samples_duplicate: int
+    tubes: list[BatchTube]
 
 
 class ShipmentCreate(BaseModel):

@@ -26,6 +26,7 @@ from lianfang.testing.models import (
     SamplingTeam,
     TestingRound,
 )
+from lianfang.testing.zones import ZoneArea, add_zones
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class RoundInput:
     deadline: datetime | None = None
     note: str = ""
     areas: tuple[tuple[int, str], ...] = ()  # (jurisdiction id, mode) overrides
+    zones: tuple[ZoneArea, ...] = ()  # zones with their kind (and mode), from the control module
 
 
 def order_round(ctx: Ctx, data: RoundInput) -> TestingRound:
@@ -73,6 +75,8 @@ def order_round(ctx: Ctx, data: RoundInput) -> TestingRound:
         ctx.session.add(
             RoundArea(round_id=item.id, jurisdiction_id=place.id, jurisdiction_path=place.path, mode=mode)
         )
+    if data.zones:
+        add_zones(ctx, item, data.zones)
     item.expected = _seed_progress(ctx, item)
     audit.record(
         ctx,
@@ -85,6 +89,7 @@ def order_round(ctx: Ctx, data: RoundInput) -> TestingRound:
         mode=item.default_mode,
         expected=item.expected,
         areas=[[p.id, m] for p, m in overrides],
+        zones=len(data.zones),
     )
     ctx.publish(RoundOrdered(item.id, item.area_path, item.deadline_at))
     return item
@@ -128,6 +133,15 @@ def set_area_mode(ctx: Ctx, round_id: int, jurisdiction_id: int, mode: str) -> R
     ctx.session.flush()
     audit.record(ctx, "testing.area_mode", "testing_round", item.id, place.path, before=before, after=mode)
     return area
+
+
+def set_zones(ctx: Ctx, round_id: int, zones: list[ZoneArea]) -> list[RoundArea]:
+    """Add or update zones of an open round (zones drawn after the round was ordered)."""
+    ctx.actor.require(ORDER)
+    item = access_round(ctx.session, ctx.actor, round_id, manage=True)
+    if item.status != "open":
+        raise Conflict("该轮次已结束", "the round is already closed")
+    return add_zones(ctx, item, zones)
 
 
 def close_round(ctx: Ctx, round_id: int) -> TestingRound:

@@ -3,20 +3,19 @@ their health code or ID number) up to the pool size, close it, ship closed tubes
 
 Retries are harmless: opening a barcode that is already open at the same site returns it, and a person
 already in the tube is reported as `duplicate` rather than added twice (unique (tube, person)). A request
-that adds several persons is all or nothing: an unknown person or an overfull tube refuses it whole."""
+that adds several persons is all or nothing (`register`: the checks shared with the API's hot path)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from lianfang.core import audit
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Conflict, Invalid, Problem
-from lianfang.testing import repository, rules
+from lianfang.testing import register, repository, rules
 from lianfang.testing.access import (
     RESULTS,
     SAMPLE,
@@ -26,8 +25,8 @@ from lianfang.testing.access import (
     access_team,
     access_tube,
 )
-from lianfang.testing.models import Sample, Shipment, Tube
-from lianfang.testing.repository import PersonRef
+from lianfang.testing.models import Shipment, Tube
+from lianfang.testing.register import Added
 
 
 def open_tube(
@@ -83,76 +82,15 @@ def open_tube(
     return tube, True
 
 
-@dataclass(frozen=True)
-class Added:
-    person: PersonRef
-    sample_id: int
-    duplicate: bool
-
-
 def add_samples(ctx: Ctx, barcode: str, refs: list[str], sampled_at: datetime | None = None) -> list[Added]:
-    """Add the samples of the persons `refs` (ID numbers or health-code codes) to an open tube."""
-    ctx.actor.require(SAMPLE)
-    tube = access_tube(ctx.session, ctx.actor, barcode, lock=True)
-    if tube.status != "open":
-        raise Conflict("采样管已封管，不能再加样", "the tube is closed; no more samples")
-    keys = [repository.ref_key(ctx.settings, r) for r in refs]
-    found = repository.persons_by_keys(ctx.session, keys)
-    problems = [
-        Problem("people", "未找到此人，请核对证件号或健康码", "no registered person for this code", i + 1)
-        for i, k in enumerate(keys)
-        if k not in found
-    ]
-    if not refs:
-        problems.append(Problem("people", "请扫描受检人", "scan at least one person"))
-    if problems:
-        raise Invalid(problems)
-    persons = list({found[k].person_id: found[k] for k in keys}.values())
-    present = dict(
-        ctx.session.execute(
-            select(Sample.person_id, Sample.id).where(
-                Sample.tube_id == tube.id, Sample.person_id.in_([p.person_id for p in persons])
-            )
-        ).all()
-    )
-    new = [p for p in persons if p.person_id not in present]
-    if tube.sample_count + len(new) > tube.capacity:
-        raise Invalid(
-            [
-                Problem(
-                    "people",
-                    f"超过本管容量（{tube.capacity}人），请封管后换新管",
-                    f"the tube holds {tube.capacity}; close it and open a new one",
-                )
-            ]
-        )
-    when = sampled_at or ctx.now
-    if new:
-        rows = [
-            {
-                "tube_id": tube.id,
-                "person_id": p.person_id,
-                "round_id": tube.round_id,
-                "jurisdiction_path": p.jurisdiction_path,
-                "community_id": p.community_id,
-                "sampled_at": when,
-                "sampled_by_user_id": ctx.actor.user_id,
-            }
-            for p in new
-        ]
-        ids = ctx.session.scalars(insert(Sample).returning(Sample.id, sort_by_parameter_order=True), rows)
-        present.update(zip([p.person_id for p in new], ids, strict=True))
-        tube.sample_count += len(new)
-        audit.record(
-            ctx,
-            "testing.sampled",
-            "testing_tube",
-            tube.id,
-            tube.jurisdiction_path,
-            person_ids=[p.person_id for p in new],
-        )
-    new_ids = {p.person_id for p in new}
-    return [Added(p, present[p.person_id], p.person_id not in new_ids) for p in persons]
+    """Add the samples of the persons `refs` (ID numbers or health-code codes) to an open tube, in the
+    request's transaction (the pages; the API's hot path batches requests through `register` too)."""
+    item = register.build_request(ctx.actor, ctx.settings, barcode, refs, sampled_at, ctx.now)
+    access_tube(ctx.session, ctx.actor, item.barcode)  # NotFound before any other refusal
+    (outcome,) = register.register(ctx.session, ctx.settings, ctx.bus, [item])
+    if isinstance(outcome, Exception):
+        raise outcome
+    return list(outcome.samples)
 
 
 def close_tube(ctx: Ctx, barcode: str) -> Tube:

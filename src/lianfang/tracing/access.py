@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lianfang.core.access import Actor
+from lianfang.core.access import Actor, access_scoped
 from lianfang.core.errors import NotFound
 from lianfang.tracing.models import TracingCase, TracingCluster, TracingContact
 
@@ -16,20 +16,11 @@ READ, WRITE = "tracing.read", "tracing.write"
 
 
 def access_case(session: Session, actor: Actor, case_id: int, for_update: bool = False) -> TracingCase:
-    stmt = select(TracingCase).where(TracingCase.id == case_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    case = session.scalar(stmt)
-    if case is None or not actor.covers(case.jurisdiction_path):
-        raise NotFound("病例", "case")
-    return case
+    return access_scoped(session, actor, TracingCase, case_id, "病例", "case", for_update)
 
 
 def access_cluster(session: Session, actor: Actor, cluster_id: int) -> TracingCluster:
-    cluster = session.get(TracingCluster, cluster_id)
-    if cluster is None or not actor.covers(cluster.jurisdiction_path):
-        raise NotFound("聚集性疫情", "cluster")
-    return cluster
+    return access_scoped(session, actor, TracingCluster, cluster_id, "聚集性疫情", "cluster")
 
 
 def access_contacts(session: Session, actor: Actor, contact_ids: Sequence[int]) -> list[TracingContact]:

@@ -140,13 +140,6 @@ def my_status(ctx: Ctx = Depends(resident_ctx)) -> list[StatusRead]:
 
 
 # ---- Staff ---------------------------------------------------------------------------------------------
-def access_record(ctx: Ctx, record_id: int) -> TravelRecord:
-    record = ctx.session.get(TravelRecord, record_id)
-    if record is None or not ctx.actor.covers(record.jurisdiction_path):
-        raise NotFound("行程记录", "travel record")
-    return record
-
-
 @router.get("/api/travel/records", response_model=StayPage)
 def list_records(
     person_id: int | None = None, after: int | None = None, limit: int = 50, ctx: Ctx = Depends(staff_ctx)
@@ -172,7 +165,7 @@ def create_record(body: StayCreate, ctx: Ctx = Depends(staff_ctx)) -> StayRead:
 @router.post("/api/travel/records/{record_id}/correct", response_model=StayRead, status_code=201)
 def correct_record(record_id: int, body: StayCorrect, ctx: Ctx = Depends(staff_ctx)) -> StayRead:
     ctx.actor.require(access.WRITE)
-    record = access_record(ctx, record_id)
+    record = access.access_record(ctx.session, ctx.actor, record_id)
     person = access_person(ctx.session, ctx.actor, record.person_id)
     data = service.StayInput(body.place_code, body.from_on, body.to_on, body.note)
     return StayRead.model_validate(service.correct_record(ctx, person, record_id, data))

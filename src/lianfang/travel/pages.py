@@ -12,7 +12,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, get_ctx, read_upload, render, resident_ctx, staff_ctx
+from lianfang.core.web import (
+    apply_selection,
+    check_csrf,
+    get_ctx,
+    read_upload,
+    render,
+    resident_ctx,
+    staff_ctx,
+)
 from lianfang.people.access import access_person, own_records
 from lianfang.travel import access, flags, imports, observations, places, repository, rules, service
 from lianfang.travel.api import feed
@@ -216,18 +224,18 @@ def flags_page(
 @router.post("/travel/flags/verify", dependencies=[Depends(check_csrf)])
 def flags_verify(
     request: Request,
-    flag_ids: list[int] = Form(default=[]),
+    flag_ids: list[str] = Form(default=[]),
     note: str = Form(""),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    try:
-        done = flags.verify_flags(ctx, flag_ids, note)
-    except DomainError as exc:
-        if exc.status != 422:
-            raise
-        ctx.session.rollback()
-        return _flags(request, ctx, "open", None, _problems(exc), 422)
-    return _flags(request, ctx, "open", None, verified=len(done))
+    return apply_selection(
+        ctx,
+        flag_ids,
+        lambda chosen: flags.verify_flags(ctx, chosen, note),
+        again=lambda problems: _flags(request, ctx, "open", None, problems, 422),
+        done=lambda verified: _flags(request, ctx, "open", None, verified=len(verified)),
+        field="flag_ids",
+    )
 
 
 def _records(

@@ -101,6 +101,7 @@ LEVELS: dict[str, tuple[str, str]] = {
     "sealed": ("封控区", "Sealed area"),
     "controlled": ("管控区", "Controlled area"),
     "prevention": ("防范区", "Prevention area"),
+    "border": ("陆路边境口岸所在县", "County with a land border port"),  # §4.3 ⑤
 }
 # The level a returnee rule set reads (9th ed. and 二十条 speak of high/medium/low).
 RISK_CLASS = {
@@ -111,6 +112,7 @@ RISK_CLASS = {
     "low": "low",
     "prevention": "low",
     "county": "low",
+    "border": "low",
 }
 
 

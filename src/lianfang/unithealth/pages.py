@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import apply_selection, check_csrf, render, staff_ctx
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.unithealth import absences, pharmacy, reports, repository, rules
 from lianfang.unithealth.access import READ, REPORT, readable_unit, require_read, rows_filter
@@ -175,16 +175,8 @@ def missing_page(
 async def remind(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
     form = await request.form()
     day = _day(str(form.get("report_date", "")), ctx)
-    try:
-        ids = [int(str(v)) for v in form.getlist("unit_ids")]
-        reminded = reports.remind_missing(ctx, ids, day)
-    except (ValueError, Invalid) as exc:
-        ctx.session.rollback()
-        problem = (
-            _problems(exc)
-            if isinstance(exc, Invalid)
-            else [Problem("unit_ids", "所选单位无效", "bad selection")]
-        )
+
+    def again(problems: list[Problem]) -> Response:
         return render(
             request,
             "unithealth/missing.html",
@@ -197,11 +189,20 @@ async def remind(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
             reminded=None,
             filed=[],
             more_filed=False,
-            problems=problem,
+            problems=problems,
         )
-    return RedirectResponse(
-        f"/unithealth/missing?{urlencode({'report_date': day.isoformat(), 'reminded': len(reminded)})}",
-        status_code=303,
+
+    def done(reminded: list[int]) -> Response:
+        query = urlencode({"report_date": day.isoformat(), "reminded": len(reminded)})
+        return RedirectResponse(f"/unithealth/missing?{query}", status_code=303)
+
+    return apply_selection(
+        ctx,
+        form.getlist("unit_ids"),
+        lambda chosen: reports.remind_missing(ctx, chosen, day),
+        again=again,
+        done=done,
+        field="unit_ids",
     )
 
 

@@ -13,7 +13,7 @@ from lianfang.accounts.models import User
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
-from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
+from lianfang.core.web import apply_selection, check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.venues import imports, repository, service
@@ -98,18 +98,19 @@ def bulk_status(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     """Close or reopen the ticked venues: every one of them in the actor's scope, or none changes."""
-    try:
-        ids = [int(v) for v in venue_ids]
-    except ValueError:
-        problem = Problem("venue_ids", "所选场所无效", "the selection is not valid")
-        return _list(request, ctx, {}, None, [problem], 422)
-    try:
-        result = service.bulk_change_status(ctx, ids, status, reason)
-    except Invalid as exc:
-        ctx.session.rollback()
-        return _list(request, ctx, {}, None, exc.problems, 422)
-    params = urlencode({"changed": len(result.changed), "unchanged": len(result.unchanged)})
-    return RedirectResponse(f"/venues?{params}", status_code=303)
+
+    def done(result: service.BulkResult) -> Response:
+        params = urlencode({"changed": len(result.changed), "unchanged": len(result.unchanged)})
+        return RedirectResponse(f"/venues?{params}", status_code=303)
+
+    return apply_selection(
+        ctx,
+        venue_ids,
+        lambda chosen: service.bulk_change_status(ctx, chosen, status, reason),
+        again=lambda problems: _list(request, ctx, {}, None, problems, 422),
+        done=done,
+        field="venue_ids",
+    )
 
 
 def _form_page(

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 15:21:37.144509
+Create Date: 2026-12-01 08:53:50.502695
 """
 
 from collections.abc import Sequence
@@ -174,6 +174,42 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_enforcement_revisions_subject", ["subject_type", "subject_id", "id"], unique=False
         )
+
+    op.create_table(
+        "health_code_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("kid", sa.String(length=16), nullable=False),
+        sa.Column("algorithm", sa.String(length=16), nullable=False),
+        sa.Column("public_key", sa.String(length=64), nullable=False),
+        sa.Column("private_key_sealed", sa.Text(), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("active_from", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("signs_until", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("verifiable_until", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("revoked_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_health_code_keys")),
+        sa.UniqueConstraint("kid", name=op.f("uq_health_code_keys_kid")),
+    )
+    with op.batch_alter_table("health_code_keys", schema=None) as batch_op:
+        batch_op.create_index("ix_health_code_keys_verifiable_until", ["verifiable_until"], unique=False)
+
+    op.create_table(
+        "health_status_changes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("before_colour", sa.String(length=8), nullable=False),
+        sa.Column("before_popups", sa.String(length=16), nullable=False),
+        sa.Column("after_colour", sa.String(length=8), nullable=False),
+        sa.Column("after_popups", sa.String(length=16), nullable=False),
+        sa.Column("cause", sa.String(length=120), nullable=False),
+        sa.Column("actor", sa.String(length=120), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_health_status_changes")),
+    )
+    with op.batch_alter_table("health_status_changes", schema=None) as batch_op:
+        batch_op.create_index("ix_health_status_changes_person_id_id", ["person_id", "id"], unique=False)
 
     op.create_table(
         "jobs",
@@ -744,6 +780,39 @@ def upgrade() -> None:
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_users_jurisdiction_id"), ["jurisdiction_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_users_role"), ["role"], unique=False)
+
+    op.create_table(
+        "vaccination_coverage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("level", sa.String(length=16), nullable=False),
+        sa.Column("age_group", sa.String(length=8), nullable=False),
+        sa.Column("population", sa.Integer(), nullable=False),
+        sa.Column("one_dose", sa.Integer(), nullable=False),
+        sa.Column("primary_complete", sa.Integer(), nullable=False),
+        sa.Column("boosted", sa.Integer(), nullable=False),
+        sa.Column("due", sa.Integer(), nullable=False),
+        sa.Column("as_of", sa.Date(), nullable=False),
+        sa.Column("refreshed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_vaccination_coverage_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vaccination_coverage")),
+        sa.UniqueConstraint(
+            "jurisdiction_id", "age_group", name=op.f("uq_vaccination_coverage_jurisdiction_id_age_group")
+        ),
+    )
+    with op.batch_alter_table("vaccination_coverage", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_vaccination_coverage_jurisdiction_path"), ["jurisdiction_path"], unique=False
+        )
 
     op.create_table(
         "assignments",
@@ -1522,6 +1591,90 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "health_appeals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("popup", sa.String(length=2), nullable=False),
+        sa.Column("channel", sa.String(length=12), nullable=False),
+        sa.Column("statement", sa.Text(), nullable=False),
+        sa.Column("contact_phone_masked", sa.String(length=20), nullable=False),
+        sa.Column("filed_by", sa.String(length=120), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("decision_reason", sa.String(length=500), nullable=False),
+        sa.Column("decided_by", sa.String(length=120), nullable=False),
+        sa.Column("decided_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignments.id"], name=op.f("fk_health_appeals_assignment_id_assignments")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_health_appeals_community_id_jurisdictions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_health_appeals_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_health_appeals")),
+    )
+    with op.batch_alter_table("health_appeals", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_health_appeals_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
+        )
+        batch_op.create_index("ix_health_appeals_person_id", ["person_id"], unique=False)
+
+    op.create_table(
+        "health_family_members",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("relation", sa.String(length=40), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"], ["residents.id"], name=op.f("fk_health_family_members_account_id_residents")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_health_family_members_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_health_family_members")),
+        sa.UniqueConstraint(
+            "account_id", "person_id", name=op.f("uq_health_family_members_account_id_person_id")
+        ),
+    )
+    op.create_table(
+        "health_statuses",
+        sa.Column("person_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("colour", sa.String(length=8), nullable=False),
+        sa.Column("popups", sa.String(length=16), nullable=False),
+        sa.Column("edition", sa.String(length=16), nullable=False),
+        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("next_change_on", sa.Date(), nullable=True),
+        sa.Column("derived_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("changed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_health_statuses_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_health_statuses")),
+    )
+    with op.batch_alter_table("health_statuses", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_health_statuses_jurisdiction_path_colour_person_id",
+            ["jurisdiction_path", "colour", "person_id"],
+            unique=False,
+        )
+        batch_op.create_index("ix_health_statuses_next_change_on", ["next_change_on"], unique=False)
+
+    op.create_table(
         "inspection_findings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("inspection_id", sa.Integer(), nullable=False),
@@ -1653,6 +1806,10 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("zone_kind", sa.String(length=16), nullable=False),
+        sa.Column("zone_ref", sa.String(length=40), nullable=False),
+        sa.Column("zone_name", sa.String(length=200), nullable=False),
+        sa.Column("households", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["jurisdiction_id"],
             ["jurisdictions.id"],
@@ -1663,7 +1820,10 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_areas")),
         sa.UniqueConstraint(
-            "round_id", "jurisdiction_id", name=op.f("uq_testing_round_areas_round_id_jurisdiction_id")
+            "round_id",
+            "jurisdiction_id",
+            "zone_ref",
+            name=op.f("uq_testing_round_areas_round_id_jurisdiction_id_zone_ref"),
         ),
     )
     op.create_table(
@@ -1722,6 +1882,7 @@ def upgrade() -> None:
         sa.Column("shipment_id", sa.Integer(), nullable=True),
         sa.Column("lab_id", sa.Integer(), nullable=True),
         sa.Column("opened_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["lab_id"], ["testing_labs.id"], name=op.f("fk_testing_tubes_lab_id_testing_labs")
         ),
@@ -2120,6 +2281,76 @@ def upgrade() -> None:
         batch_op.create_index("ix_unit_memberships_via_unit_id_id", ["via_unit_id", "id"], unique=False)
 
     op.create_table(
+        "vaccination_doses",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("dose_number", sa.Integer(), nullable=False),
+        sa.Column("product", sa.String(length=32), nullable=False),
+        sa.Column("dosed_on", sa.Date(), nullable=False),
+        sa.Column("site_code", sa.String(length=40), nullable=False),
+        sa.Column("site_name", sa.String(length=120), nullable=False),
+        sa.Column("batch", sa.String(length=60), nullable=False),
+        sa.Column("source", sa.String(length=16), nullable=False),
+        sa.Column("record_key", sa.String(length=120), nullable=True),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_vaccination_doses_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_vaccination_doses")),
+        sa.UniqueConstraint(
+            "person_id", "dose_number", name=op.f("uq_vaccination_doses_person_id_dose_number")
+        ),
+        sa.UniqueConstraint(
+            "site_code", "record_key", name=op.f("uq_vaccination_doses_site_code_record_key")
+        ),
+    )
+    op.create_table(
+        "vaccination_status",
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("doses", sa.Integer(), nullable=False),
+        sa.Column("last_dose_on", sa.Date(), nullable=True),
+        sa.Column("primary_complete", sa.Boolean(), nullable=False),
+        sa.Column("primary_completed_on", sa.Date(), nullable=True),
+        sa.Column("booster_received", sa.Boolean(), nullable=False),
+        sa.Column("booster_due_on", sa.Date(), nullable=True),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("edition", sa.String(length=32), nullable=False),
+        sa.Column("contacted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("contacted_by", sa.String(length=120), nullable=False),
+        sa.Column("contact_note", sa.String(length=300), nullable=False),
+        sa.Column("outreach_assignment_id", sa.Integer(), nullable=True),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["outreach_assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_vaccination_status_outreach_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_vaccination_status_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("person_id", name=op.f("pk_vaccination_status")),
+    )
+    with op.batch_alter_table("vaccination_status", schema=None) as batch_op:
+        batch_op.create_index("ix_vaccination_status_community_id", ["community_id"], unique=False)
+        batch_op.create_index(
+            "ix_vaccination_status_jurisdiction_path_state_person_id",
+            ["jurisdiction_path", "state", "person_id"],
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_vaccination_status_state_booster_due_on", ["state", "booster_due_on"], unique=False
+        )
+
+    op.create_table(
         "venue_codes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("venue_id", sa.Integer(), nullable=False),
@@ -2303,6 +2534,26 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_control_reports_order_id_reported_on", ["order_id", "reported_on"], unique=False
         )
+
+    op.create_table(
+        "health_clearances",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("popup", sa.String(length=2), nullable=False),
+        sa.Column("cleared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("reason", sa.String(length=500), nullable=False),
+        sa.Column("cleared_by", sa.String(length=120), nullable=False),
+        sa.Column("appeal_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["appeal_id"], ["health_appeals.id"], name=op.f("fk_health_clearances_appeal_id_health_appeals")
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_health_clearances_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_health_clearances")),
+    )
+    with op.batch_alter_table("health_clearances", schema=None) as batch_op:
+        batch_op.create_index("ix_health_clearances_person_id_popup", ["person_id", "popup"], unique=False)
 
     op.create_table(
         "testing_controls",
@@ -2570,6 +2821,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_testing_controls_jurisdiction_path_id")
 
     op.drop_table("testing_controls")
+    with op.batch_alter_table("health_clearances", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_clearances_person_id_popup")
+
+    op.drop_table("health_clearances")
     with op.batch_alter_table("control_reports", schema=None) as batch_op:
         batch_op.drop_index("ix_control_reports_order_id_reported_on")
         batch_op.drop_index("ix_control_reports_jurisdiction_path_reported_on")
@@ -2600,6 +2855,13 @@ def downgrade() -> None:
         batch_op.drop_index("ix_venue_codes_registrar_person_id_status")
 
     op.drop_table("venue_codes")
+    with op.batch_alter_table("vaccination_status", schema=None) as batch_op:
+        batch_op.drop_index("ix_vaccination_status_state_booster_due_on")
+        batch_op.drop_index("ix_vaccination_status_jurisdiction_path_state_person_id")
+        batch_op.drop_index("ix_vaccination_status_community_id")
+
+    op.drop_table("vaccination_status")
+    op.drop_table("vaccination_doses")
     with op.batch_alter_table("unit_memberships", schema=None) as batch_op:
         batch_op.drop_index("ix_unit_memberships_via_unit_id_id")
         batch_op.drop_index("ix_unit_memberships_unit_id_id")
@@ -2679,6 +2941,17 @@ def downgrade() -> None:
         batch_op.drop_index("ix_inspection_findings_inspection_id_id")
 
     op.drop_table("inspection_findings")
+    with op.batch_alter_table("health_statuses", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_statuses_next_change_on")
+        batch_op.drop_index("ix_health_statuses_jurisdiction_path_colour_person_id")
+
+    op.drop_table("health_statuses")
+    op.drop_table("health_family_members")
+    with op.batch_alter_table("health_appeals", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_appeals_person_id")
+        batch_op.drop_index("ix_health_appeals_jurisdiction_path_state_id")
+
+    op.drop_table("health_appeals")
     with op.batch_alter_table("control_proposals", schema=None) as batch_op:
         batch_op.drop_index("ix_control_proposals_jurisdiction_path_id")
 
@@ -2800,6 +3073,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_assignments_deadline_state")
 
     op.drop_table("assignments")
+    with op.batch_alter_table("vaccination_coverage", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_vaccination_coverage_jurisdiction_path"))
+
+    op.drop_table("vaccination_coverage")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_users_role"))
         batch_op.drop_index(batch_op.f("ix_users_jurisdiction_id"))
@@ -2898,6 +3175,14 @@ def downgrade() -> None:
         batch_op.drop_index("ix_jobs_status_run_at")
 
     op.drop_table("jobs")
+    with op.batch_alter_table("health_status_changes", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_status_changes_person_id_id")
+
+    op.drop_table("health_status_changes")
+    with op.batch_alter_table("health_code_keys", schema=None) as batch_op:
+        batch_op.drop_index("ix_health_code_keys_verifiable_until")
+
+    op.drop_table("health_code_keys")
     with op.batch_alter_table("enforcement_revisions", schema=None) as batch_op:
         batch_op.drop_index("ix_enforcement_revisions_subject")
 

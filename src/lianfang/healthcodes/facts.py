@@ -1,0 +1,236 @@
+"""Reads the facts of the lower modules for a batch of people, as `rules.Fact` values: control orders (by
+phase), tracing cases and confirmed contacts, pooled-positive temporary controls, pop-up ① and ⑤ travel
+flags, inbound observation (②), testing duties and missing arrival tests (④), and decided clearances.
+
+One query per source for the whole batch (`person_id IN (...)`, each on an index that starts with
+person_id), so the nightly pass and bulk refreshes cost a handful of statements per thousand people."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lianfang.control.models import ControlOrder
+from lianfang.core.clock import local_date
+from lianfang.core.db import among
+from lianfang.healthcodes import rules
+from lianfang.healthcodes.models import Clearance
+from lianfang.testing.models import Sample, TemporaryControl, Tube, TubeResult
+from lianfang.tracing.models import TracingCase, TracingContact
+from lianfang.travel.models import ObservationRequirement, RiskArea, TravelFlag, TravelRecord
+from lianfang.unithealth.models import TestingDuty
+
+BORDER_LEVEL = "border"
+CONTACT_DAYS = 14  # an association stops counting once the incubation window after the last contact is over
+LOOKBACK = timedelta(days=30)  # 健康宝 shows 30 days of results (§4.4); nothing older changes a status
+
+
+@dataclass
+class PersonFacts:
+    facts: list[rules.Fact] = field(default_factory=list)
+    clearances: list[rules.Clearance] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Result:
+    sampled_at: datetime
+    reported_at: datetime | None
+    result: str | None
+
+
+def load(session: Session, person_ids: Sequence[int], now: datetime) -> dict[int, PersonFacts]:
+    out: dict[int, PersonFacts] = defaultdict(PersonFacts)
+    if not person_ids:
+        return out
+    ids = list(person_ids)
+    today = local_date(now)
+    rule_set = rules.rule_set_on(today)
+    results = _results(session, ids, now)
+    _orders(session, ids, out)
+    _cases(session, ids, out)
+    _contacts(session, ids, out)
+    _pool_positives(session, ids, now, out)
+    _flags(session, ids, results, out)
+    _inbound(session, ids, out)
+    _duties(session, ids, now, out)
+    _arrivals(session, ids, today, rule_set, results, out)
+    stmt = select(Clearance.person_id, Clearance.popup, Clearance.cleared_at)
+    for pid, popup, cleared in session.execute(stmt.where(among(session, Clearance.person_id, ids))):
+        out[pid].clearances.append(rules.Clearance(popup, cleared))
+    return out
+
+
+def _results(session: Session, ids: list[int], now: datetime) -> dict[int, list[_Result]]:
+    """Each person's samples of the last 30 days with their tube's result. A positive pool is no result
+    for its members (their single-tube recheck decides), so pooled positives read as pending."""
+    rows = session.execute(
+        select(Sample.person_id, Sample.sampled_at, TubeResult.reported_at, TubeResult.result, Tube.kind)
+        .join(Tube, Tube.id == Sample.tube_id)
+        .outerjoin(TubeResult, TubeResult.tube_id == Sample.tube_id)
+        .where(among(session, Sample.person_id, ids), Sample.sampled_at >= now - LOOKBACK)
+        .order_by(Sample.sampled_at)
+    )
+    found: dict[int, list[_Result]] = defaultdict(list)
+    for pid, sampled, reported, result, kind in rows:
+        pending = kind == "pooled" and result == "positive"
+        found[pid].append(_Result(sampled, None if pending else reported, None if pending else result))
+    return found
+
+
+def _first_reported(results: list[_Result], since: datetime, negative_only: bool) -> datetime | None:
+    times = [
+        r.reported_at
+        for r in results
+        if r.sampled_at >= since
+        and r.reported_at is not None
+        and (r.result == "negative" if negative_only else r.result in ("negative", "positive"))
+    ]
+    return min(times, default=None)
+
+
+def _orders(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> None:
+    stmt = select(ControlOrder).where(
+        among(session, ControlOrder.person_id, ids), ControlOrder.status == "active"
+    )
+    for order in session.scalars(stmt):
+        le = order.last_exposure_on
+        iso = order.centralised_days + order.home_days
+        phases = [
+            ("order_centralised", le, le + timedelta(days=order.centralised_days), order.centralised_days),
+            (
+                "order_home_quarantine",
+                le + timedelta(days=order.centralised_days + 1),
+                le + timedelta(days=iso),
+                order.home_days,
+            ),
+            ("order_home_monitoring", le + timedelta(days=iso + 1), None, order.monitoring_days),
+        ]
+        present = [p for p in phases if p[3] > 0]
+        for i, (fact_kind, start, end, _days) in enumerate(present):
+            last = i == len(present) - 1
+            since = max(order.created_at, rules.start_of_day(start)) if i else order.created_at
+            # The last measure holds until the order is released (期满并经认定后解除), not by date alone.
+            out[order.person_id].facts.append(
+                rules.Fact(fact_kind, f"control_order:{order.id}", since, None if last else end)
+            )
+
+
+def _cases(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> None:
+    stmt = select(TracingCase.id, TracingCase.person_id, TracingCase.reported_at).where(
+        among(session, TracingCase.person_id, ids), TracingCase.status.in_(("pending", "open"))
+    )
+    for case_id, pid, reported in session.execute(stmt):
+        out[pid].facts.append(rules.Fact("case", f"tracing_case:{case_id}", reported))
+
+
+def _contacts(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> None:
+    stmt = (
+        select(TracingContact)
+        .join(TracingCase, TracingCase.id == TracingContact.case_id)
+        .where(
+            among(session, TracingContact.person_id, ids),
+            TracingContact.status == "confirmed",
+            TracingCase.status.in_(("pending", "open", "closed")),
+        )
+    )
+    for contact in session.scalars(stmt):
+        seen = contact.last_contact_at or contact.first_contact_at or contact.created_at
+        since = contact.decided_at or contact.created_at
+        ends = local_date(seen) + timedelta(days=CONTACT_DAYS)
+        assert contact.person_id is not None
+        out[contact.person_id].facts.append(
+            rules.Fact("contact", f"tracing_contact:{contact.id}", since, ends, None, contact.category)
+        )
+
+
+def _pool_positives(session: Session, ids: list[int], now: datetime, out: dict[int, PersonFacts]) -> None:
+    stmt = select(TemporaryControl).where(
+        among(session, TemporaryControl.person_id, ids),
+        (TemporaryControl.lifted_at.is_(None)) | (TemporaryControl.lifted_at >= now - timedelta(days=1)),
+    )
+    for control in session.scalars(stmt):
+        out[control.person_id].facts.append(
+            rules.Fact(
+                "pool_positive", f"testing_control:{control.id}", control.raised_at, None, control.lifted_at
+            )
+        )
+
+
+def _flags(
+    session: Session, ids: list[int], results: dict[int, list[_Result]], out: dict[int, PersonFacts]
+) -> None:
+    stmt = (
+        select(TravelFlag, RiskArea.level)
+        .join(RiskArea, RiskArea.id == TravelFlag.risk_area_id)
+        .where(among(session, TravelFlag.person_id, ids), TravelFlag.state == "open")
+    )
+    for flag, level in session.execute(stmt):
+        ends = flag.expires_on - timedelta(days=1) if flag.expires_on else None
+        if level == BORDER_LEVEL:
+            cleared = _first_reported(results.get(flag.person_id, []), flag.raised_at, negative_only=True)
+            fact = rules.Fact(
+                "border_flag", f"travel_flag:{flag.id}", flag.raised_at, ends, cleared, flag.place_code
+            )
+        else:
+            fact = rules.Fact(
+                "travel_flag", f"travel_flag:{flag.id}", flag.raised_at, ends, None, flag.place_code
+            )
+        out[flag.person_id].facts.append(fact)
+
+
+def _inbound(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> None:
+    o = ObservationRequirement
+    stmt = select(o.id, o.person_id, o.created_at, o.starts_on, o.popup2_until).where(
+        among(session, o.person_id, ids),
+        o.kind == "inbound",
+        o.state == "required",
+        o.popup2_until.is_not(None),
+    )
+    for obs_id, pid, created, starts, until in session.execute(stmt):
+        since = min(created, rules.start_of_day(starts))
+        out[pid].facts.append(rules.Fact("inbound", f"travel_observation:{obs_id}", since, until))
+
+
+def _duties(session: Session, ids: list[int], now: datetime, out: dict[int, PersonFacts]) -> None:
+    stmt = select(TestingDuty).where(
+        among(session, TestingDuty.person_id, ids),
+        TestingDuty.cleared_at.is_(None) | (TestingDuty.cleared_at >= now - timedelta(days=1)),
+    )
+    for duty in session.scalars(stmt):
+        assert duty.person_id is not None
+        out[duty.person_id].facts.append(
+            rules.Fact("testing_duty", f"testing_duty:{duty.id}", duty.started_at, None, duty.cleared_at)
+        )
+
+
+def _arrivals(
+    session: Session,
+    ids: list[int],
+    today: date,
+    rule_set: rules.RuleSet,
+    results: dict[int, list[_Result]],
+    out: dict[int, PersonFacts],
+) -> None:
+    """④ for a return to the city without a test in time: from the due day until a result comes back. A
+    sample taken before the due day means there is nothing to show, whatever its result time."""
+    stmt = select(TravelRecord.id, TravelRecord.person_id, TravelRecord.to_on).where(
+        among(session, TravelRecord.person_id, ids),
+        TravelRecord.state == "active",
+        TravelRecord.to_on.is_not(None),
+        TravelRecord.to_on >= today - timedelta(days=14),
+    )
+    for record_id, pid, back in session.execute(stmt):
+        assert back is not None
+        arrived = rules.start_of_day(back)
+        due = rules.start_of_day(rules.arrival_test_due(back, rule_set))
+        mine = results.get(pid, [])
+        if any(arrived <= r.sampled_at < due for r in mine):
+            continue
+        cleared = _first_reported(mine, due, negative_only=False)
+        ends = back + timedelta(days=14)
+        out[pid].facts.append(rules.Fact("arrival_test", f"travel_record:{record_id}", due, ends, cleared))

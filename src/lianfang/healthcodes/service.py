@@ -1,0 +1,127 @@
+"""Keeping each person's stored status equal to what the rules derive from their facts, and recording
+every change with its cause. Derivation is the truth; the stored row is what gates, lists and the
+nightly pass read. `refresh` is set-based per batch: a few reads per source and bulk writes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lianfang.core.context import Ctx
+from lianfang.core.db import among
+from lianfang.healthcodes import facts, repository, rules
+from lianfang.healthcodes.models import HealthStatus, HealthStatusChange
+from lianfang.people.models import Person
+
+BATCH = 5_000
+
+
+def _reasons_json(derived: rules.Derived) -> list[dict[str, Any]]:
+    return [
+        {
+            "effect": r.effect,
+            "kind": r.kind,
+            "ref": r.ref,
+            "detail": r.detail,
+            "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+        }
+        for r in derived.reasons
+    ]
+
+
+def derive_for(session: Session, person_id: int, now: datetime, edition: str = "") -> rules.Derived:
+    found = facts.load(session, [person_id], now).get(person_id, facts.PersonFacts())
+    return rules.derive(found.facts, now, found.clearances, edition)
+
+
+def refresh(ctx: Ctx, person_ids: Iterable[int], cause: str) -> int:
+    """Re-derive and store the status of these people; returns how many changed colour or pop-ups."""
+    ids = sorted(set(person_ids))
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _refresh_batch(ctx, ids[start : start + BATCH], cause)
+    return changed
+
+
+def _refresh_batch(ctx: Ctx, ids: Sequence[int], cause: str) -> int:
+    session, now = ctx.session, ctx.now
+    rows = session.execute(select(Person.id, Person.jurisdiction_path).where(among(session, Person.id, ids)))
+    paths: dict[int, str] = {r[0]: r[1] for r in rows}
+    h = HealthStatus
+    stored = {
+        r.person_id: r
+        for r in session.execute(
+            select(h.person_id, h.colour, h.popups, h.changed_at).where(among(session, h.person_id, ids))
+        )
+    }
+    loaded = facts.load(session, list(paths), now)
+    edition = ctx.settings.healthcode_edition
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
+    for pid, path in paths.items():
+        found = loaded.get(pid, facts.PersonFacts())
+        derived = rules.derive(found.facts, now, found.clearances, edition)
+        row = {
+            "person_id": pid,
+            "jurisdiction_path": path,
+            "colour": derived.colour,
+            "popups": derived.popup_code,
+            "edition": derived.edition,
+            "reasons": _reasons_json(derived),
+            "next_change_on": derived.next_change_on,
+            "derived_at": now,
+        }
+        old = stored.get(pid)
+        before = (old.colour, old.popups) if old is not None else ("green", "")
+        moved = before != (derived.colour, derived.popup_code)
+        if old is None and not derived.reasons and derived.next_change_on is None:
+            continue  # no row means green with nothing pending: most of the city never gets one
+        row["changed_at"] = now if moved or old is None else old.changed_at
+        (inserts if old is None else updates).append(row)
+        if moved:
+            changes.append(
+                {
+                    "person_id": pid,
+                    "at": now,
+                    "before_colour": before[0],
+                    "before_popups": before[1],
+                    "after_colour": derived.colour,
+                    "after_popups": derived.popup_code,
+                    "cause": cause[:120],
+                    "actor": ctx.actor.label[:120],
+                }
+            )
+    repository.write_statuses(session, inserts, updates)
+    repository.write_changes(session, changes)
+    return len(changes)
+
+
+def stored_status(session: Session, person_id: int) -> HealthStatus | None:
+    return session.get(HealthStatus, person_id)
+
+
+def status_of(ctx: Ctx, person_id: int, cause: str = "viewed") -> rules.Derived:
+    """The live status (derived now); the stored row is brought up to date on the way."""
+    derived = derive_for(ctx.session, person_id, ctx.now, ctx.settings.healthcode_edition)
+    old = ctx.session.get(HealthStatus, person_id)
+    current = (old.colour, old.popups) if old is not None else ("green", "")
+    if current != (derived.colour, derived.popup_code) or (
+        old is not None and old.next_change_on != derived.next_change_on
+    ):
+        refresh(ctx, [person_id], cause)
+    return derived
+
+
+def history(session: Session, person_id: int, limit: int = 50) -> list[HealthStatusChange]:
+    stmt = (
+        select(HealthStatusChange)
+        .where(HealthStatusChange.person_id == person_id)
+        .order_by(HealthStatusChange.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))

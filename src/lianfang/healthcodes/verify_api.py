@@ -1,0 +1,202 @@
+"""Verifying QR codes by machine: the public key set that offline gates download, and online verification.
+
+- `GET /api/healthcodes/keys` (public, cacheable 60 s): every key a device should hold now, the next one
+  a day before it signs; the format of `lianfang verify-code --keys`. Devices refresh it at least twice
+  a day (hourly when online).
+- `POST /api/healthcodes/verify` `{"token": "LF1...."}` (a staff bearer token with `healthcodes.check`):
+  a hot path of the app (`core.web.App.add_hot_path`), served ahead of FastAPI's stack. No database
+  per request: the actor comes from the 15 s cache of `core.hot`, the keys from the ring of
+  `healthcodes.keys` (reloaded every 15 s, so a revoked key stops verifying within that in every
+  process, at once in the one that revoked it).
+
+The answer to a readable request is 200 whether the code is valid or not: `valid` true, with colour,
+status (集中观察 / 居家观察 / 未见异常), pop-ups, the action (「红码禁止、黄码限制、绿码通行」) and the
+token's times; or `valid` false, with the `reason` (malformed, unknown_key, bad_signature, expired,
+not_yet_valid, key_retired), messages in both languages and the action "no entry". A request the
+endpoint cannot read is an error as every API error is: 401 / 403, 413 (body over 4 KB), 422 (not
+JSON, no `token`, a token longer than 256 characters). Verifying is not audited: the answer says
+nothing the code itself does not show (the checking page, which shows the holder's masked name, is)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from lianfang.core.clock import utcnow
+from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem
+from lianfang.core.events import EventBus
+from lianfang.core.hot import Actors, HotEndpoint
+from lianfang.core.jobs import Runtime
+from lianfang.core.web import runtime_of
+from lianfang.healthcodes import keys, tokens
+
+router = APIRouter(prefix="/api/healthcodes", tags=["healthcodes"])
+PATH = "/api/healthcodes/verify"
+MAX_BODY = 4096
+KEYS_MAX_AGE = 60
+MEDIA = "application/json"
+PERMISSION = "healthcodes.check"
+
+
+@router.get("/keys")
+async def key_set(request: Request) -> Response:
+    """The public keys of the QR codes (Ed25519, raw 32 bytes, base64url) with their service windows, and
+    the token lifetime and clock leeway gates apply. Public; cacheable for a minute."""
+    runtime = runtime_of(request)
+    now = utcnow()
+    ring = await keys.ring_async(runtime.factory, now)
+    body = json.dumps(keys.key_set(ring.published(now), runtime.settings, now)).encode()
+    cache = f"public, max-age={KEYS_MAX_AGE}"
+    return Response(body, media_type=MEDIA, headers={"Cache-Control": cache})
+
+
+@dataclass
+class _State:
+    actors: Actors
+    leeway: int
+
+
+_STATES: WeakKeyDictionary[EventBus, _State] = WeakKeyDictionary()
+
+
+def _state(runtime: Runtime) -> _State:
+    state = _STATES.get(runtime.bus)
+    if state is None:
+        state = _State(Actors(), runtime.settings.healthcode_verify_leeway_seconds)
+        _STATES[runtime.bus] = state
+    return state
+
+
+def _problem(field: str, zh: str, en: str) -> Invalid:
+    return Invalid([Problem(field, zh, en)])
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length", "")
+    too_big = DomainError("请求体超过4KB", "the request body is larger than 4 KB", 413)
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_big
+    body = b""
+    while True:
+        message = await request.receive()
+        body += bytes(message.get("body", b""))
+        if len(body) > MAX_BODY:
+            raise too_big
+        if not message.get("more_body", False):
+            return body
+
+
+def token_of(body: bytes) -> str:
+    """The `token` of a request body, or Invalid saying what is wrong."""
+    try:
+        data: Any = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise _problem("body", "请求体不是有效的JSON", "the body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise _problem(
+            "body", '请求体应为JSON对象 {"token": "…"}', 'the body must be a JSON object {"token": "…"}'
+        )
+    token = data.get("token")
+    if not isinstance(token, str) or not token.strip():
+        raise _problem("token", "缺少token（扫描到的健康码内容）", "token (the scanned code) is required")
+    if len(token) > tokens.MAX_LENGTH:
+        raise _problem(
+            "token",
+            f"token过长（最多{tokens.MAX_LENGTH}个字符）",
+            f"token is too long (at most {tokens.MAX_LENGTH} characters)",
+        )
+    return token.strip()
+
+
+async def verify(request: Request) -> tuple[int, bytes]:
+    """Authenticate, read and verify; the answer of `POST /api/healthcodes/verify`."""
+    runtime: Runtime = request.app.state.runtime
+    state = _state(runtime)
+    actor = await state.actors.staff(request, runtime)
+    if not actor.can(PERMISSION):
+        raise Forbidden()
+    token = token_of(await _body(request))
+    now = utcnow()
+    ring = await keys.ring_async(runtime.factory, now)
+    try:
+        verified = tokens.verify(token, ring.public, now, state.leeway)
+    except tokens.TokenRejected as rejected:
+        refused = rejected.as_dict() | {"checked_at": now.isoformat()}
+        return 200, json.dumps(refused, ensure_ascii=False).encode()
+    return 200, answer_json(verified, now)
+
+
+_FIXED = ("colour", "status_zh", "status_en", "popups", "action", "action_zh", "action_en")
+_FRAGMENTS: dict[tuple[str, tuple[str, ...]], str] = {}  # at most 3 colours x 32 pop-up sets
+
+
+def answer_json(verified: tokens.Verified, checked_at: datetime) -> bytes:
+    """`json.dumps(verified.as_dict() | {"checked_at": ...})`, with the words of each (colour, pop-ups)
+    encoded once; the key id and pseudonym need no escaping (`tokens` allows only A-Z a-z 0-9 _ -)."""
+    fixed = _FRAGMENTS.get((verified.colour, verified.popups))
+    if fixed is None:
+        whole = verified.as_dict()
+        fixed = json.dumps({k: whole[k] for k in _FIXED}, ensure_ascii=False)[1:-1]
+        _FRAGMENTS[(verified.colour, verified.popups)] = fixed
+    text = (
+        f'{{"valid": true, "kid": "{verified.kid}", "pseudonym": "{verified.pseudonym}", {fixed}, '
+        f'"issued_at": "{verified.issued_at.isoformat()}", '
+        f'"expires_at": "{verified.expires_at.isoformat()}", '
+        f'"checked_at": "{checked_at.isoformat()}"}}'
+    )
+    return text.encode()
+
+
+def endpoint() -> HotEndpoint:
+    """`POST /api/healthcodes/verify` for `App.add_hot_path`."""
+    return HotEndpoint(verify, "POST " + PATH)
+
+
+_EXAMPLE_VALID = {
+    "valid": True,
+    "kid": "Qm9vdGg7",
+    "pseudonym": "kT3vYq0dW2bXo9rL1sPzAg",
+    "colour": "green",
+    "status_zh": "未见异常",
+    "status_en": "No abnormality found",
+    "popups": [],
+    "action": "pass",
+    "action_zh": "绿码通行",
+    "action_en": "Green code: pass",
+    "issued_at": "2026-12-01T08:00:00+00:00",
+    "expires_at": "2026-12-01T08:02:00+00:00",
+    "checked_at": "2026-12-01T08:00:31+00:00",
+}
+
+
+@router.post(
+    "/verify",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                MEDIA: {
+                    "schema": {
+                        "type": "object",
+                        "required": ["token"],
+                        "properties": {"token": {"type": "string", "maxLength": tokens.MAX_LENGTH}},
+                    }
+                }
+            },
+        }
+    },
+    responses={
+        200: {"description": "valid, or not with a reason", "content": {MEDIA: {"example": _EXAMPLE_VALID}}}
+    },
+)
+async def verify_route(request: Request) -> Response:
+    """Verify a scanned QR code online (staff bearer token with `healthcodes.check`). Served by the hot
+    path ahead of the router; this route documents it and answers the same way if ever reached."""
+    status, body = await verify(request)
+    return Response(body, status_code=status, media_type=MEDIA)

@@ -1,0 +1,170 @@
+"""Status follows the facts at once, through the events of the lower modules, and each clears by its own
+path; the nightly pass applies date-based changes; every change keeps its cause."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from lianfang.control import orders
+from lianfang.control.orders import OrderInput
+from lianfang.core.clock import local_date
+from lianfang.core.context import Ctx
+from lianfang.core.jobs import Runtime, run_due_jobs
+from lianfang.healthcodes import nightly, rules, service
+from lianfang.healthcodes.models import HealthStatus, HealthStatusChange
+from lianfang.testing.events import PoolPositive, ResultsRecorded
+from lianfang.testing.models import TemporaryControl
+from lianfang.travel import flags
+from lianfang.travel import service as travel_service
+from lianfang.unithealth import models as unithealth_models
+from lianfang.unithealth.events import MedicineBuyerFlagged
+from tests.factories.control import result
+from tests.factories.travel import CHENGGUAN, days_ago, make_world, stay, today
+
+
+def _stored(ctx: Ctx, person_id: int) -> tuple[str, str]:
+    ctx.session.expire_all()
+    row = ctx.session.get(HealthStatus, person_id)
+    return (row.colour, row.popups) if row else ("green", "")
+
+
+def test_an_order_turns_the_code_yellow_at_once_and_release_turns_it_green(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    order = orders.issue_order(ctx, OrderInput(world.person.id, "close", days_ago(ctx, 1), edition="bj2020"))
+    assert order.kind in ("centralised", "home_quarantine")
+    colour = "red" if order.kind == "centralised" else "yellow"
+    assert _stored(ctx, world.person.id) == (colour, "")
+    change = ctx.session.scalars(
+        select(HealthStatusChange).where(HealthStatusChange.person_id == world.person.id)
+    ).one()
+    assert change.cause.startswith(f"control order {order.id} issued")
+    assert (change.before_colour, change.after_colour) == ("green", colour)
+    orders.end_order(ctx, order, "released")
+    assert _stored(ctx, world.person.id) == ("green", "")
+
+
+def test_an_order_moves_from_centralised_to_home_by_date(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    order = orders.issue_order(ctx, OrderInput(world.person.id, "close", days_ago(ctx, 0), edition="bj2020"))
+    if order.centralised_days == 0 or order.home_days + order.monitoring_days == 0:
+        return
+    assert _stored(ctx, world.person.id)[0] == "red"
+    row = ctx.session.get(HealthStatus, world.person.id)
+    assert row is not None
+    assert row.next_change_on == today(ctx) + timedelta(days=order.centralised_days + 1)
+    later = replace(ctx, now=ctx.now + timedelta(days=order.centralised_days + 1))
+    assert nightly.run_pass(later) >= 1
+    assert _stored(later, world.person.id)[0] == "yellow"
+
+
+def test_pool_positive_raises_3_and_the_recheck_clears_it(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    result(ctx, world.person, "positive", ctx.now - timedelta(hours=2))
+    tube_id = ctx.session.scalars(select(TemporaryControl.tube_id)).first()
+    control = TemporaryControl(
+        person_id=world.person.id,
+        tube_id=tube_id or 1,
+        jurisdiction_path=world.person.jurisdiction_path,
+        community_id=world.person.community_id,
+        raised_at=ctx.now - timedelta(hours=1),
+    )
+    if tube_id is None:
+        from lianfang.testing.models import Sample
+
+        control.tube_id = ctx.session.scalars(select(Sample.tube_id)).first() or 0
+    ctx.session.add(control)
+    ctx.session.flush()
+    ctx.publish(
+        PoolPositive(
+            control.tube_id, None, "T1", (world.person.id,), ctx.now, world.person.jurisdiction_path, 1
+        )
+    )
+    assert _stored(ctx, world.person.id) == ("green", "3")
+    control.lifted_at, control.lifted_reason = ctx.now, "recheck_negative"
+    ctx.session.flush()
+    ctx.publish(ResultsRecorded(ctx.now, 1))
+    assert service.status_of(replace(ctx, now=ctx.now + timedelta(seconds=1)), world.person.id).popups == ()
+
+
+def test_medicine_duty_raises_4_and_a_negative_result_clears_it_at_midnight(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    started = ctx.now - timedelta(hours=3)
+    duty = unithealth_models.TestingDuty(
+        id_hash=world.person.id_hash,
+        person_id=world.person.id,
+        jurisdiction_path=world.person.jurisdiction_path,
+        reason="medicine_purchase",
+        popup="4",
+        rule_edition="bj2022-02",
+        source_type="pharmacy_sale",
+        source_id=0,
+        clears_on="test_after_start",
+        started_at=started,
+    )
+    ctx.session.add(duty)
+    ctx.session.flush()
+    ctx.publish(MedicineBuyerFlagged(duty.id, 0, duty.id_hash, world.person.id, "fever", started, True))
+    assert _stored(ctx, world.person.id) == ("green", "4")
+    tested = ctx.now - timedelta(hours=1)
+    result(ctx, world.person, "negative", tested)
+    ctx.publish(ResultsRecorded(tested, 1))
+    ctx.session.refresh(duty)
+    assert duty.cleared_at is not None
+    assert _stored(ctx, world.person.id) == ("green", "4")  # 当日24时前结果出来的，过了24时才取消
+    midnight = replace(ctx, now=rules.start_of_day(today(ctx) + timedelta(days=1)) + timedelta(minutes=1))
+    nightly.run_pass(midnight)
+    assert _stored(midnight, world.person.id) == ("green", "")
+
+
+def test_a_listed_county_flags_1_through_the_job_and_verification_clears_it(
+    ctx: Ctx, runtime: Runtime
+) -> None:
+    world = make_world(ctx)
+    stay(ctx, world.person, CHENGGUAN, 5, 0)
+    travel_service.create_risk_area(
+        ctx, travel_service.RiskAreaInput(CHENGGUAN, "county", today(ctx), "甘肃省通报", "no_new_14d")
+    )
+    flags.reflag(ctx)
+    run_due_jobs(runtime, ctx.now + timedelta(seconds=5))
+    assert service.status_of(ctx, world.person.id).popups == ("1",)
+    assert _stored(ctx, world.person.id) == ("green", "1")
+
+
+def test_a_border_county_raises_5_until_a_negative_test(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    stay(ctx, world.person, CHENGGUAN, 5, 0)
+    travel_service.create_risk_area(
+        ctx, travel_service.RiskAreaInput(CHENGGUAN, "border", today(ctx), "口岸县名单", "no_new_14d")
+    )
+    flags.reflag(ctx)
+    assert service.status_of(ctx, world.person.id).popups == ("5",)
+    result(ctx, world.person, "negative", ctx.now + timedelta(minutes=1))
+    later = replace(ctx, now=ctx.now + timedelta(minutes=2))
+    assert service.status_of(later, world.person.id).popups == ("5",)  # shows through the result's day
+    tomorrow = replace(ctx, now=rules.start_of_day(today(ctx) + timedelta(days=1)) + timedelta(hours=1))
+    assert service.status_of(tomorrow, world.person.id).popups == ()
+
+
+def test_a_return_without_a_test_raises_4_on_the_due_day(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    stay(ctx, world.person, CHENGGUAN, 6, 1)
+    rule_set = rules.rule_set_on(today(ctx))
+    due = rules.arrival_test_due(days_ago(ctx, 1), rule_set)
+    derived = service.status_of(ctx, world.person.id)
+    assert ("4" in derived.popups) == (due <= today(ctx))
+    on_due = replace(ctx, now=rules.start_of_day(due) + timedelta(hours=9))
+    assert "4" in service.status_of(on_due, world.person.id).popups
+    result(ctx, world.person, "negative", on_due.now + timedelta(hours=1))
+    next_day = replace(ctx, now=rules.start_of_day(due + timedelta(days=1)) + timedelta(hours=9))
+    assert "4" not in service.status_of(next_day, world.person.id).popups
+
+
+def test_green_people_get_no_row_and_the_pass_touches_only_due_rows(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    assert service.refresh(ctx, [world.person.id, world.other.id], "test") == 0
+    assert ctx.session.get(HealthStatus, world.person.id) is None
+    assert nightly.run_pass(replace(ctx, now=ctx.now + timedelta(days=3))) == 0
+    assert local_date(ctx.now) == today(ctx)
