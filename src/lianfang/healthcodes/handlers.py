@@ -105,7 +105,8 @@ def on_observation(ctx: Ctx, e: ObservationRequired) -> None:
 
 
 def on_flags(ctx: Ctx, e: TravelFlagsRaised | TravelFlagsCleared) -> None:
-    if e.count:
+    # Flags that expire by date are already on each status as their last day: the nightly pass has them.
+    if e.count and not (isinstance(e, TravelFlagsCleared) and e.reason == "expired"):
         enqueue(ctx, AREA_JOB, {"risk_area_id": e.risk_area_id})
 
 

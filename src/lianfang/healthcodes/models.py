@@ -37,7 +37,8 @@ class HealthStatus(Base):
     colour: Mapped[str] = mapped_column(String(8))  # green | yellow | red
     popups: Mapped[str] = mapped_column(String(16), default="")  # "1,3": pop-up numbers, sorted
     edition: Mapped[str] = mapped_column(String(16))
-    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The facts in force or pending (rules.still_live), so the nightly pass derives from this row alone.
+    facts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     next_change_on: Mapped[date | None] = mapped_column(Date)
     derived_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,6 +1,10 @@
 """The 24:00 pass (RULES.md §4.3: 弹窗状态每日24时更新; §4.2: the result is valid until 24:00): every stored
 status whose facts change by date on or before today is derived again. A state scan, not a timer: it runs
-every minute, finds nothing until midnight, and after downtime catches up on the first run."""
+every minute, finds nothing until midnight, and after downtime catches up on the first run.
+
+It derives from the facts stored on the row (the facts in force or pending when the person was last
+derived from the sources); every change to a source fact re-derives the person from the sources at once,
+so nothing but the date can have changed since."""
 
 from __future__ import annotations
 
@@ -11,25 +15,31 @@ from lianfang.core.context import Ctx
 from lianfang.healthcodes import service
 from lianfang.healthcodes.models import HealthStatus
 
-CHUNK = 20_000
+CHUNK = 5_000
+CAUSE = "nightly pass 24:00"
 
 
 def run_pass(ctx: Ctx) -> int:
-    """Re-derive everyone due today; returns how many people were processed."""
+    """Re-derive everyone due today from their stored facts; returns how many people were processed."""
     today = local_date(ctx.now)
+    h = HealthStatus
     done = 0
     after = 0
     while True:
-        ids = list(
-            ctx.session.scalars(
-                select(HealthStatus.person_id)
-                .where(HealthStatus.next_change_on <= today, HealthStatus.person_id > after)
-                .order_by(HealthStatus.person_id)
-                .limit(CHUNK)
-            )
-        )
-        if not ids:
+        rows = ctx.session.execute(
+            select(h.person_id, h.jurisdiction_path, h.colour, h.popups, h.changed_at, h.facts)
+            .where(h.next_change_on <= today, h.person_id > after)
+            .order_by(h.person_id)
+            .limit(CHUNK)
+        ).all()
+        if not rows:
             return done
-        service.refresh(ctx, ids, "nightly pass 24:00")
-        done += len(ids)
-        after = ids[-1]
+        writes = service.Writes()
+        for pid, path, colour, popups, changed_at, stored in rows:
+            found = service.facts_from_json(stored)
+            service.apply(
+                ctx, writes, pid, path, service.Current(colour, popups, changed_at), found, (), CAUSE
+            )
+        writes.flush(ctx.session)
+        done += len(rows)
+        after = rows[-1][0]

@@ -293,6 +293,25 @@ def derive(
 _ORDER = ("red", "yellow", *POPUPS)
 
 
+def still_live(facts: Iterable[Fact], now: datetime, clearances: Sequence[Clearance] = ()) -> list[Fact]:
+    """The facts that show today or may show later by date alone: what the nightly pass needs to derive
+    tomorrow's status without reading the source modules again (any change to a source fact re-derives
+    the person from the sources at once). A fact cleared by a decision never shows again."""
+    today = local_date(now)
+    kept = []
+    for fact in facts:
+        effect = KINDS[fact.kind]
+        if _cleared_by_decision(fact, effect, clearances, now):
+            continue
+        if fact.ends_on is not None and fact.ends_on < today:
+            continue
+        cleared = fact.cleared_at
+        if cleared is not None and cleared <= now and (not effect.test_clears or local_date(cleared) < today):
+            continue
+        kept.append(fact)
+    return kept
+
+
 def arrival_test_due(arrived_on: date, rule_set: RuleSet) -> date:
     """The first local day on which a returnee still without a test shows pop-up ④."""
     return arrived_on + timedelta(days=rule_set.arrival_test_days + 1)

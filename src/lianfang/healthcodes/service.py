@@ -5,7 +5,8 @@ nightly pass read. `refresh` is set-based per batch: a few reads per source and 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -20,17 +21,98 @@ from lianfang.people.models import Person
 BATCH = 5_000
 
 
-def _reasons_json(derived: rules.Derived) -> list[dict[str, Any]]:
+def facts_json(found: Sequence[rules.Fact]) -> list[dict[str, Any]]:
     return [
         {
-            "effect": r.effect,
-            "kind": r.kind,
-            "ref": r.ref,
-            "detail": r.detail,
-            "ends_on": r.ends_on.isoformat() if r.ends_on else None,
+            "kind": f.kind,
+            "ref": f.ref,
+            "since": f.since.isoformat(),
+            "ends_on": f.ends_on.isoformat() if f.ends_on else None,
+            "cleared_at": f.cleared_at.isoformat() if f.cleared_at else None,
+            "detail": f.detail,
         }
-        for r in derived.reasons
+        for f in found
     ]
+
+
+def facts_from_json(stored: Sequence[dict[str, Any]]) -> list[rules.Fact]:
+    return [
+        rules.Fact(
+            d["kind"],
+            d["ref"],
+            datetime.fromisoformat(d["since"]),
+            date.fromisoformat(d["ends_on"]) if d["ends_on"] else None,
+            datetime.fromisoformat(d["cleared_at"]) if d["cleared_at"] else None,
+            d["detail"],
+        )
+        for d in stored
+    ]
+
+
+@dataclass(frozen=True)
+class Current:
+    """What is stored for a person now (None: no row, which means green with nothing pending)."""
+
+    colour: str
+    popups: str
+    changed_at: datetime
+
+
+@dataclass
+class Writes:
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    changes: list[dict[str, Any]] = field(default_factory=list)
+
+    def flush(self, session: Session) -> int:
+        repository.write_statuses(session, self.inserts, self.updates)
+        repository.write_changes(session, self.changes)
+        return len(self.changes)
+
+
+def apply(
+    ctx: Ctx,
+    writes: Writes,
+    pid: int,
+    path: str,
+    old: Current | None,
+    found: Sequence[rules.Fact],
+    clearances: Sequence[rules.Clearance],
+    cause: str,
+) -> None:
+    """Derive one person's status now and queue what changed (the row, and a change record)."""
+    now = ctx.now
+    derived = rules.derive(found, now, clearances, ctx.settings.healthcode_edition)
+    before = (old.colour, old.popups) if old is not None else ("green", "")
+    moved = before != (derived.colour, derived.popup_code)
+    live = rules.still_live(found, now, clearances)
+    if old is None and not live:
+        return  # no row means green with nothing pending: most of the city never gets one
+    row = {
+        "person_id": pid,
+        "jurisdiction_path": path,
+        "colour": derived.colour,
+        "popups": derived.popup_code,
+        "edition": derived.edition,
+        "facts": facts_json(live),
+        "next_change_on": derived.next_change_on,
+        "derived_at": now,
+        "changed_at": now if moved or old is None else old.changed_at,
+    }
+    (writes.inserts if old is None else writes.updates).append(row)
+    if moved:
+        writes.changes.append(
+            {
+                "person_id": pid,
+                "at": now,
+                "before_colour": before[0],
+                "before_popups": before[1],
+                "after_colour": derived.colour,
+                "after_popups": derived.popup_code,
+                "cause": cause[:120],
+                "actor": ctx.actor.label[:120],
+            }
+        )
 
 
 def derive_for(session: Session, person_id: int, now: datetime, edition: str = "") -> rules.Derived:
@@ -48,57 +130,22 @@ def refresh(ctx: Ctx, person_ids: Iterable[int], cause: str) -> int:
 
 
 def _refresh_batch(ctx: Ctx, ids: Sequence[int], cause: str) -> int:
-    session, now = ctx.session, ctx.now
+    session = ctx.session
     rows = session.execute(select(Person.id, Person.jurisdiction_path).where(among(session, Person.id, ids)))
     paths: dict[int, str] = {r[0]: r[1] for r in rows}
     h = HealthStatus
     stored = {
-        r.person_id: r
+        r[0]: Current(r[1], r[2], r[3])
         for r in session.execute(
             select(h.person_id, h.colour, h.popups, h.changed_at).where(among(session, h.person_id, ids))
         )
     }
-    loaded = facts.load(session, list(paths), now)
-    edition = ctx.settings.healthcode_edition
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
-    changes: list[dict[str, Any]] = []
+    loaded = facts.load(session, list(paths), ctx.now)
+    writes = Writes()
     for pid, path in paths.items():
         found = loaded.get(pid, facts.PersonFacts())
-        derived = rules.derive(found.facts, now, found.clearances, edition)
-        row = {
-            "person_id": pid,
-            "jurisdiction_path": path,
-            "colour": derived.colour,
-            "popups": derived.popup_code,
-            "edition": derived.edition,
-            "reasons": _reasons_json(derived),
-            "next_change_on": derived.next_change_on,
-            "derived_at": now,
-        }
-        old = stored.get(pid)
-        before = (old.colour, old.popups) if old is not None else ("green", "")
-        moved = before != (derived.colour, derived.popup_code)
-        if old is None and not derived.reasons and derived.next_change_on is None:
-            continue  # no row means green with nothing pending: most of the city never gets one
-        row["changed_at"] = now if moved or old is None else old.changed_at
-        (inserts if old is None else updates).append(row)
-        if moved:
-            changes.append(
-                {
-                    "person_id": pid,
-                    "at": now,
-                    "before_colour": before[0],
-                    "before_popups": before[1],
-                    "after_colour": derived.colour,
-                    "after_popups": derived.popup_code,
-                    "cause": cause[:120],
-                    "actor": ctx.actor.label[:120],
-                }
-            )
-    repository.write_statuses(session, inserts, updates)
-    repository.write_changes(session, changes)
-    return len(changes)
+        apply(ctx, writes, pid, path, stored.get(pid), found.facts, found.clearances, cause)
+    return writes.flush(session)
 
 
 def stored_status(session: Session, person_id: int) -> HealthStatus | None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 08:53:50.502695
+Create Date: 2026-12-01 09:17:08.136623
 """
 
 from collections.abc import Sequence
@@ -1657,7 +1657,7 @@ def upgrade() -> None:
         sa.Column("colour", sa.String(length=8), nullable=False),
         sa.Column("popups", sa.String(length=16), nullable=False),
         sa.Column("edition", sa.String(length=16), nullable=False),
-        sa.Column("reasons", sa.JSON(), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
         sa.Column("next_change_on", sa.Date(), nullable=True),
         sa.Column("derived_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("changed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
