@@ -157,6 +157,7 @@ def import_command(
 
 def _register_plugins() -> None:
     from lianfang.analytics import cli as analytics_cli
+    from lianfang.healthcodes import cli as healthcodes_cli
     from lianfang.healthcodes import key_cli as healthcodes_key_cli
     from lianfang.sim import cli as sim_cli
     from lianfang.sim import tracing_recall
@@ -164,6 +165,7 @@ def _register_plugins() -> None:
     from lianfang.tracing import cli as tracing_cli
 
     analytics_cli.register(app)
+    healthcodes_cli.register(app)
     healthcodes_key_cli.register(app)
     sim_cli.register(app)
     testing_cli.register(app)

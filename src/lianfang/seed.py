@@ -26,6 +26,7 @@ from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
 from lianfang.core.tabular import ImportReport
 from lianfang.enforcement.demo import seed_enforcement
+from lianfang.healthcodes import service as healthcodes_service
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions import service as jurisdictions
 from lianfang.jurisdictions.models import Jurisdiction
@@ -202,6 +203,8 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
             progress(demo_cases(session, settings, run))
             progress(demo_travel(session, settings, run))
         progress(demo_vaccination(session, settings))  # doses for most people, coverage refreshed
+        changed = healthcodes_service.rebuild(ctx)  # the set-based loaders above publish no events
+        progress(f"health codes: {changed:,} people not green")
     return f"demo city ready: {len(users)} staff accounts, {issued} work items"
 
 

@@ -168,3 +168,15 @@ def test_green_people_get_no_row_and_the_pass_touches_only_due_rows(ctx: Ctx) ->
     assert ctx.session.get(HealthStatus, world.person.id) is None
     assert nightly.run_pass(replace(ctx, now=ctx.now + timedelta(days=3))) == 0
     assert local_date(ctx.now) == today(ctx)
+
+
+def test_rebuild_derives_people_whose_facts_came_without_events(ctx: Ctx) -> None:
+    world = make_world(ctx)
+    quiet = replace(ctx, bus=type(ctx.bus)())  # a loader's context: nobody listens
+    orders.issue_order(quiet, OrderInput(world.person.id, "close", days_ago(ctx, 1), edition="bj2020"))
+    assert ctx.session.get(HealthStatus, world.person.id) is None
+    seen: list[tuple[int, int]] = []
+    assert service.rebuild(ctx, lambda done, total: seen.append((done, total))) == 1
+    assert _stored(ctx, world.person.id)[0] in ("red", "yellow")
+    assert seen[-1] == (1, 1)
+    assert service.rebuild(ctx) == 0  # a second run changes nothing

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from lianfang.core.clock import SHANGHAI
-from lianfang.tracing import metrics, rules
+from lianfang.tracing import checks, metrics, rules
 from lianfang.tracing.graph import Node, generations, render_svg
 
 T = datetime(2021, 10, 20, 15, 0, tzinfo=SHANGHAI)
@@ -71,9 +71,9 @@ def test_secondary_window_and_problems():
     assert rules.secondary_window(T, T + timedelta(hours=1), T + timedelta(hours=3))[1] == T + timedelta(
         hours=1
     )
-    fields = {p.field for p in rules.case_problems("asymptomatic", "x", "local", None, None, None, T)}
+    fields = {p.field for p in checks.case_problems("asymptomatic", "x", "local", None, None, None, T)}
     assert fields == {"found_by", "onset_at", "sampled_at"}
-    late = rules.case_problems("confirmed", "clinic", "local", T + timedelta(days=1), None, None, T)
+    late = checks.case_problems("confirmed", "clinic", "local", T + timedelta(days=1), None, None, T)
     assert [p.field for p in late] == ["onset_at"]
 
 

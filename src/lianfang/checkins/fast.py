@@ -3,9 +3,11 @@
 A request is authenticated from a short-lived cache of tokens (15 s: a revoked token stops working
 within that), its body is validated, the code comes from a short-lived cache (a miss is one trip to a
 worker thread, shared by every request waiting for the same code), and the row, naming its person by a
-look-up key, goes to the group-commit writer, which resolves the persons of a whole batch in one query
-and commits; the request answers when its row is committed. Errors are raised as domain errors and
-rendered like every API error. Used by `POST /api/scans` and by the scan page's form."""
+look-up key, goes to the group-commit writer, which resolves the persons of a whole batch in one query,
+commits and reads the batch's health statuses in one more; the request answers when its row is
+committed (a status the batch could not give is read by the request, in a worker thread). Errors are
+raised as domain errors and rendered like every API error. Used by `POST /api/scans` and by the scan
+page's form."""
 
 from __future__ import annotations
 
@@ -129,7 +131,7 @@ async def post_scan(request: Request, state: ScanState) -> tuple[int, bytes]:
         code, None, None, item.scanned_at or now, item.left_at, "api", item.idempotency_key, now, key
     )
     written = await state.writer.write(row)  # raises Invalid when the person is not registered
-    status = await status_for(state, written.person_id, now)
+    status = written.status or await status_for(state, written.person_id, now)
     return (200 if written.duplicate else 201), result_body(written, code, status)
 
 

@@ -191,8 +191,8 @@ def make_writer(runtime: Runtime) -> GroupCommitWriter | AsyncGroupWriter:
     sessions bound to one connection, as in tests)."""
     bind = runtime.factory.kw.get("bind")
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
-        return AsyncGroupWriter(bind.url)
-    return GroupCommitWriter(runtime.factory)
+        return AsyncGroupWriter(bind.url, runtime.bus)
+    return GroupCommitWriter(runtime.factory, runtime.bus)
 
 
 _STATES: WeakKeyDictionary[EventBus, ScanState] = WeakKeyDictionary()

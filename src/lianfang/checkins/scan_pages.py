@@ -141,7 +141,7 @@ async def scan_submit(
             request, "checkins/scanned.html", status_code=exc.status, problems=problems, result=None
         )
     written = await state.writer.write(row)
-    status = await status_for(state, written.person_id, row.created_at)
+    status = written.status or await status_for(state, written.person_id, row.created_at)
     return render(
         request,
         "checkins/scanned.html",

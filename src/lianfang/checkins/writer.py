@@ -11,10 +11,15 @@ A row names its person by a look-up key (`p:` pseudonym, `h:` ID-number hash) th
 for the whole batch in one query; a row whose person is not registered is refused (`Invalid`) and the
 others go on. The idempotency key is unique per (venue, day): a retried row inserts nothing and gets
 the original scan. This module's thread writer serves SQLite and tests; `async_writer` serves a
-PostgreSQL server from its event loop with the same statements."""
+PostgreSQL server from its event loop with the same statements.
+
+Given the runtime's event bus, the scan writers also read the visitors' health statuses for the whole
+batch in one query (`status.batch_statuses`) and hand each request its visitor's `Written.status`; a
+status the provider could not give in the batch (None) is asked for by the request itself."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -22,12 +27,14 @@ from typing import Any
 
 from sqlalchemy import Table, or_, select, tuple_
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from lianfang.checkins.models import Scan
-from lianfang.checkins.rules import PersonInfo, unknown_person
+from lianfang.checkins.rules import PersonInfo, Status, unknown_person
+from lianfang.checkins.status import batch_statuses
 from lianfang.core import group_commit
 from lianfang.core.errors import Invalid
+from lianfang.core.events import EventBus
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
 
@@ -81,9 +88,28 @@ class Written:
     stay_until: datetime
     person_id: int | None
     person: PersonInfo | None = None
+    status: Status | None = None  # the visitor's, read with the batch; None: not read yet
 
 
 Outcome = Written | BaseException
+log = logging.getLogger(__name__)
+
+
+def status_wanted(rows: Sequence[ScanRow], outcomes: Sequence[Outcome]) -> tuple[set[int], datetime]:
+    """The persons whose statuses a batch answers with, and the moment to ask at: the batch's latest
+    request time (a status fresh then is fresh for every earlier request; one due to be re-derived
+    is left to each request's own slow path)."""
+    ids = {o.person_id for o in outcomes if isinstance(o, Written) and o.person_id is not None}
+    return ids, max(r.created_at for r in rows)
+
+
+def with_statuses(outcomes: Sequence[Outcome], statuses: dict[int, Status]) -> list[Outcome]:
+    return [
+        replace(o, status=statuses.get(o.person_id))
+        if isinstance(o, Written) and o.person_id is not None
+        else o
+        for o in outcomes
+    ]
 
 
 def person_rows(found: Sequence[tuple[int, str, str, str, str]]) -> dict[str, PersonInfo]:
@@ -217,5 +243,19 @@ class GroupCommitWriter(group_commit.GroupCommitWriter[ScanRow, Written]):
 
     name = "scan-writer"
 
+    def __init__(self, factory: sessionmaker[Session], bus: EventBus | None = None, **kw: Any) -> None:
+        super().__init__(factory, **kw)
+        self.bus = bus
+
     def write_batch(self, session: Session, items: list[ScanRow]) -> list[Outcome]:
-        return write_rows(session, items)
+        outcomes = write_rows(session, items)
+        if self.bus is None:
+            return outcomes
+        ids, now = status_wanted(items, outcomes)
+        try:
+            with session.begin_nested():  # a failed status read must not undo the scans
+                statuses = batch_statuses(self.bus, session, ids, now)
+        except Exception:
+            log.exception("%s: status read failed; each request asks on its own", self.name)
+            return outcomes
+        return with_statuses(outcomes, statuses)

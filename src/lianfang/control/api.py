@@ -8,7 +8,16 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from lianfang.control import documents, monitoring, orders, proposals, repository, sites, zones
+from lianfang.control import (
+    documents,
+    monitoring,
+    orders,
+    proposals,
+    repository,
+    sites,
+    zone_rounds,
+    zones,
+)
 from lianfang.control.access import READ, access_order, access_proposal, access_zone, orders_filter
 from lianfang.control.models import ControlProposal, ControlZone
 from lianfang.control.schemas import (
@@ -23,6 +32,7 @@ from lianfang.control.schemas import (
     ReportCreate,
     ReportRead,
     RoomAssign,
+    RoundReadingRead,
     RoundRecord,
     SiteCreate,
     ZoneCheck,
@@ -154,14 +164,24 @@ def create_zone(body: ZoneCreate, ctx: Ctx = Depends(staff_ctx)) -> ZoneRead:
 @router.get("/zones/{zone_id}/check", response_model=ZoneCheck)
 def check_zone(zone_id: int, ctx: Ctx = Depends(staff_ctx)) -> ZoneCheck:
     ctx.actor.require(READ)
-    result = zones.check(ctx, access_zone(ctx.session, ctx.actor, zone_id))
+    zone = access_zone(ctx.session, ctx.actor, zone_id)
+    readings = zone_rounds.read_rounds(ctx, zone)
+    result = zones.check(ctx, zone, readings)
     unmet = [{"message": zh, "message_en": en} for zh, en in result.unmet]
-    return ZoneCheck(met=result.met, next_level=result.next_level, unmet=unmet, citation=result.citation)
+    return ZoneCheck(
+        met=result.met,
+        next_level=result.next_level,
+        unmet=unmet,
+        citation=result.citation,
+        round_on=zones.round_on(zone, readings),
+        round_entered_on=zone.round_negative_on,
+        rounds=[RoundReadingRead.model_validate(r) for r in readings],
+    )
 
 
 @router.post("/zones/{zone_id}/round", response_model=ZoneRead)
 def record_round(zone_id: int, body: RoundRecord, ctx: Ctx = Depends(staff_ctx)) -> ZoneRead:
-    return ZoneRead.model_validate(zones.record_round(ctx, zone_id, body.on))
+    return ZoneRead.model_validate(zones.record_round(ctx, zone_id, body.on, body.note))
 
 
 @router.post("/zones/{zone_id}/lift", response_model=ZoneRead)

@@ -1,4 +1,5 @@
-"""When a case is confirmed (R20): propose at once sealing the residence building (its household), closing
+"""When a case is confirmed (R20): propose at once sealing the residence building (every household of the
+case's `people.Building`; the case's household alone when no building is registered), closing
 the workplace (units) and the venues of the case's activity (its scans in the window), with a test order
 for everyone in range. The district confirms with one action; a proposal not acted on is an assignment of
 the district that reminds and escalates by its deadline."""
@@ -21,7 +22,8 @@ from lianfang.core.access import SYSTEM, Actor
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.models import Household, Person
+from lianfang.people import buildings
+from lianfang.people.models import Building, Household, Person
 from lianfang.tracing.models import TracingCase
 from lianfang.tracing.rules import district_path
 from lianfang.units.models import Unit, UnitMembership
@@ -48,21 +50,18 @@ def propose_for_case(ctx: Ctx, case_id: int) -> ControlProposal | None:
         return None
     start, end = _window(case, ctx.now)
     items: list[dict[str, object]] = []
-    if person.household_id is not None:
-        home = ctx.session.get(Household, person.household_id)
-        people = list(
-            ctx.session.scalars(select(Person.id).where(Person.household_id == person.household_id))
-        )
-        label = (home.address or home.code) if home else ""
+    home = ctx.session.get(Household, person.household_id) if person.household_id is not None else None
+    building = ctx.session.get(Building, home.building_id) if home and home.building_id else None
+    if building is not None:  # the residence building: every household in it
+        label = building.address or building.code
+        people = buildings.residents_of(ctx.session, building.id)[:_CAP]
         items.append(
-            {
-                "type": "household",
-                "id": person.household_id,
-                "label": label,
-                "action": "seal",
-                "people": people,
-            }
+            {"type": "building", "id": building.id, "label": label, "action": "seal", "people": people}
         )
+    elif home is not None:  # no building registered: the household stands in for it
+        people = list(ctx.session.scalars(select(Person.id).where(Person.household_id == home.id)))
+        label = home.address or home.code
+        items.append({"type": "household", "id": home.id, "label": label, "action": "seal", "people": people})
     memberships = ctx.session.execute(
         select(Unit.id, Unit.name)
         .join(UnitMembership, UnitMembership.unit_id == Unit.id)
@@ -170,7 +169,8 @@ def confirm(ctx: Ctx, proposal_id: int) -> ControlProposal:
         community_id = _community_of(ctx, kind, pid)
         if community_id is None:
             continue
-        level = rules.residence_level(scheme) if kind == "household" else rules.workplace_level(scheme)
+        home = kind in ("household", "building")
+        level = rules.residence_level(scheme) if home else rules.workplace_level(scheme)
         create_zone(
             acting,
             ZoneInput(
@@ -201,7 +201,13 @@ def confirm(ctx: Ctx, proposal_id: int) -> ControlProposal:
 
 
 def _community_of(ctx: Ctx, kind: str, pid: int) -> int | None:
-    row = ctx.session.get(Household, pid) if kind == "household" else ctx.session.get(Unit, pid)
+    row: Household | Building | Unit | None
+    if kind == "household":
+        row = ctx.session.get(Household, pid)
+    elif kind == "building":
+        row = ctx.session.get(Building, pid)
+    else:
+        row = ctx.session.get(Unit, pid)
     return row.community_id if row is not None else None
 
 

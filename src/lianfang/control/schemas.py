@@ -117,11 +117,29 @@ class ZoneRead(BaseModel):
     case_id: int | None
 
 
+class RoundReadingRead(BaseModel):
+    """A covering testing round's outcome for the zone's registered residents (zone_rounds)."""
+
+    model_config = ConfigDict(from_attributes=True)
+    round_id: int
+    round_name: str
+    residents: int
+    sampled: int
+    negative: int
+    positive: int
+    pending: int
+    all_negative: bool
+    completed_on: date | None
+
+
 class ZoneCheck(BaseModel):
     met: bool
     next_level: str | None
     unmet: list[dict[str, str]]
     citation: str
+    round_on: date | None = None  # the all-negative round the rule used (read, or entered by hand)
+    round_entered_on: date | None = None  # the manual fallback
+    rounds: list[RoundReadingRead] = []  # the covering rounds read from testing, newest first
 
 
 class ZoneLift(BaseModel):
@@ -129,7 +147,10 @@ class ZoneLift(BaseModel):
 
 
 class RoundRecord(BaseModel):
+    """The manual fallback (audited) when no round can be read from testing."""
+
     on: date
+    note: str = Field(default="", max_length=500)
 
 
 class ProposalRead(BaseModel):

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from lianfang.control import rules
+from lianfang.control import rules, zone_rounds
 from lianfang.control.access import DECIDE, READ, access_zone
 from lianfang.control.models import ControlZone, ControlZonePlace
 from lianfang.control.orders import results_since, today
@@ -20,7 +20,8 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.models import Person
+from lianfang.people import buildings
+from lianfang.people.models import Building, Person
 from lianfang.tracing.models import TracingContact
 from lianfang.units.models import UnitMembership
 
@@ -33,7 +34,8 @@ class ZoneInput:
     community_id: int
     started_on: date | None = None
     edition: str | None = None
-    places: list[tuple[str, int]] = field(default_factory=list)  # (household | unit | venue, id)
+    # (building | household | unit | venue, id); a building stands for its households (people.buildings)
+    places: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _audit(ctx: Ctx, zone: ControlZone, verb: str, **detail: object) -> None:
@@ -56,8 +58,9 @@ def create_zone(
         problems.append(Problem("source", "区域来源无效", "unknown zone source"))
     if data.source != "community" and not data.places:
         problems.append(Problem("places", "请选择楼栋住户、单位或场所", "choose households, units or venues"))
-    if any(t not in ("household", "unit", "venue") for t, _ in data.places):
+    if any(t not in ("building", "household", "unit", "venue") for t, _ in data.places):
         problems.append(Problem("places", "地点类型无效", "unknown place type"))
+    places = _expand_buildings(ctx, data.places, community.id, problems)
     if problems:
         raise Invalid(problems)
     zone = ControlZone(
@@ -76,11 +79,29 @@ def create_zone(
     )
     ctx.session.add(zone)
     ctx.session.flush()
-    for kind, pid in sorted(set(data.places)):
+    for kind, pid in sorted(set(places)):
         ctx.session.add(ControlZonePlace(zone_id=zone.id, place_type=kind, place_id=pid))
     ctx.session.flush()
     _audit(ctx, zone, "create", level=zone.level, edition=edition, places=len(data.places))
     return zone
+
+
+def _expand_buildings(
+    ctx: Ctx, places: list[tuple[str, int]], community_id: int, problems: list[Problem]
+) -> list[tuple[str, int]]:
+    """A building place is kept (for display) and adds its households, which is what the zone covers."""
+    out = list(places)
+    for kind, pid in places:
+        if kind != "building":
+            continue
+        building = ctx.session.get(Building, pid)
+        if building is None or building.community_id != community_id:
+            problems.append(
+                Problem("places", "楼栋不在该社区", "the building is not in the zone's community")
+            )
+            continue
+        out += [("household", h) for h in buildings.households_of(ctx.session, building.id)]
+    return out
 
 
 def zones_of_person(ctx: Ctx, person: Person) -> list[ControlZone]:
@@ -143,7 +164,18 @@ def refresh_facts(ctx: Ctx, zone: ControlZone) -> None:
     zone.last_contact_negative = "negative" in results and "positive" not in results
 
 
-def facts_of(ctx: Ctx, zone: ControlZone) -> rules.ZoneFacts:
+def round_on(zone: ControlZone, readings: list[zone_rounds.RoundReading]) -> date | None:
+    """The later of the all-negative round read from testing and the one entered by hand (fallback)."""
+    read = zone_rounds.latest_negative(readings)
+    days = [d for d in (zone.round_negative_on, read.completed_on if read else None) if d is not None]
+    return max(days) if days else None
+
+
+def facts_of(
+    ctx: Ctx, zone: ControlZone, readings: list[zone_rounds.RoundReading] | None = None
+) -> rules.ZoneFacts:
+    if readings is None:
+        readings = zone_rounds.read_rounds(ctx, zone)
     others = 0
     if zone.level == "prevention":
         district = "/".join(zone.jurisdiction_path.split("/")[:3]) + "/"
@@ -163,19 +195,22 @@ def facts_of(ctx: Ctx, zone: ControlZone) -> rules.ZoneFacts:
         zone.last_case_on,
         zone.last_contact_exposure_on,
         zone.last_contact_negative,
-        zone.round_negative_on,
+        round_on(zone, readings),
         zone.downgraded_on,
         others,
     )
 
 
-def check(ctx: Ctx, zone: ControlZone) -> rules.LiftCheck:
+def check(
+    ctx: Ctx, zone: ControlZone, readings: list[zone_rounds.RoundReading] | None = None
+) -> rules.LiftCheck:
     refresh_facts(ctx, zone)
-    return rules.lift_check(zone.scheme, facts_of(ctx, zone), today(ctx))
+    return rules.lift_check(zone.scheme, facts_of(ctx, zone, readings), today(ctx))
 
 
-def record_round(ctx: Ctx, zone_id: int, on: date) -> ControlZone:
-    """Record that everyone in the zone completed a round with all results negative on `on`."""
+def record_round(ctx: Ctx, zone_id: int, on: date, note: str = "") -> ControlZone:
+    """The fallback when no round can be read from testing (a venue zone, residents tested elsewhere):
+    record by hand that everyone in the zone completed a round with all results negative on `on`."""
     ctx.actor.require(DECIDE)
     zone = access_zone(ctx.session, ctx.actor, zone_id)
     if on > today(ctx) or on < zone.started_on:
@@ -187,7 +222,7 @@ def record_round(ctx: Ctx, zone_id: int, on: date) -> ControlZone:
             ]
         )
     zone.round_negative_on, zone.updated_at = on, ctx.now
-    _audit(ctx, zone, "round", on=on.isoformat())
+    _audit(ctx, zone, "round", on=on.isoformat(), source="manual", note=note.strip()[:500])
     return zone
 
 
@@ -198,7 +233,9 @@ def lift(ctx: Ctx, zone_id: int, override_reason: str = "") -> ControlZone:
     zone = access_zone(ctx.session, ctx.actor, zone_id)
     if zone.status != "active":
         raise Invalid([Problem("status", "区域已解除", "the zone is already lifted")])
-    result = check(ctx, zone)
+    readings = zone_rounds.read_rounds(ctx, zone)
+    result = check(ctx, zone, readings)
+    read = zone_rounds.latest_negative(readings)
     reason = override_reason.strip()
     if not result.met and not reason:
         raise Invalid([Problem("rule", zh, en) for zh, en in result.unmet])
@@ -219,6 +256,9 @@ def lift(ctx: Ctx, zone_id: int, override_reason: str = "") -> ControlZone:
         reason=reason,
         unmet=[en for _, en in result.unmet],
         citation=result.citation,
+        round_id=read.round_id if read else None,
+        round_on=(read.completed_on.isoformat() if read and read.completed_on else None),
+        round_by_hand=zone.round_negative_on.isoformat() if zone.round_negative_on else None,
     )
     return zone
 

@@ -129,36 +129,32 @@ def _cases(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> Non
 
 
 def _contacts(session: Session, ids: list[int], out: dict[int, PersonFacts]) -> None:
+    c = TracingContact
     stmt = (
-        select(TracingContact)
-        .join(TracingCase, TracingCase.id == TracingContact.case_id)
+        select(
+            c.id, c.person_id, c.category, c.last_contact_at, c.first_contact_at, c.decided_at, c.created_at
+        )
+        .join(TracingCase, TracingCase.id == c.case_id)
         .where(
-            among(session, TracingContact.person_id, ids),
-            TracingContact.status == "confirmed",
+            among(session, c.person_id, ids),
+            c.status == "confirmed",
             TracingCase.status.in_(("pending", "open", "closed")),
         )
     )
-    for contact in session.scalars(stmt):
-        seen = contact.last_contact_at or contact.first_contact_at or contact.created_at
-        since = contact.decided_at or contact.created_at
-        ends = local_date(seen) + timedelta(days=CONTACT_DAYS)
-        assert contact.person_id is not None
-        out[contact.person_id].facts.append(
-            rules.Fact("contact", f"tracing_contact:{contact.id}", since, ends, None, contact.category)
-        )
+    for cid, pid, category, last, first, decided, created in session.execute(stmt):
+        ends = local_date(last or first or created) + timedelta(days=CONTACT_DAYS)
+        fact = rules.Fact("contact", f"tracing_contact:{cid}", decided or created, ends, None, category)
+        if pid is not None:
+            out[pid].facts.append(fact)
 
 
 def _pool_positives(session: Session, ids: list[int], now: datetime, out: dict[int, PersonFacts]) -> None:
-    stmt = select(TemporaryControl).where(
-        among(session, TemporaryControl.person_id, ids),
-        (TemporaryControl.lifted_at.is_(None)) | (TemporaryControl.lifted_at >= now - timedelta(days=1)),
+    t = TemporaryControl
+    stmt = select(t.id, t.person_id, t.raised_at, t.lifted_at).where(
+        among(session, t.person_id, ids), t.lifted_at.is_(None) | (t.lifted_at >= now - timedelta(days=1))
     )
-    for control in session.scalars(stmt):
-        out[control.person_id].facts.append(
-            rules.Fact(
-                "pool_positive", f"testing_control:{control.id}", control.raised_at, None, control.lifted_at
-            )
-        )
+    for tid, pid, raised, lifted in session.execute(stmt):
+        out[pid].facts.append(rules.Fact("pool_positive", f"testing_control:{tid}", raised, None, lifted))
 
 
 def _flags(
@@ -234,3 +230,27 @@ def _arrivals(
         cleared = _first_reported(mine, due, negative_only=False)
         ends = back + timedelta(days=14)
         out[pid].facts.append(rules.Fact("arrival_test", f"travel_record:{record_id}", due, ends, cleared))
+
+
+def people_with_facts(session: Session, today: date) -> list[int]:
+    window = today - timedelta(days=14)
+    sources = [
+        select(ControlOrder.person_id).where(ControlOrder.status == "active"),
+        select(TracingCase.person_id).where(TracingCase.status.in_(("pending", "open"))),
+        select(TracingContact.person_id).where(
+            TracingContact.status == "confirmed", TracingContact.person_id.is_not(None)
+        ),
+        select(TemporaryControl.person_id).where(TemporaryControl.lifted_at.is_(None)),
+        select(TravelFlag.person_id).where(TravelFlag.state == "open"),
+        select(ObservationRequirement.person_id).where(
+            ObservationRequirement.state == "required", ObservationRequirement.popup2_until >= today
+        ),
+        select(TestingDuty.person_id).where(
+            TestingDuty.cleared_at.is_(None), TestingDuty.person_id.is_not(None)
+        ),
+        select(TravelRecord.person_id).where(TravelRecord.state == "active", TravelRecord.to_on >= window),
+    ]
+    found: set[int] = set()
+    for stmt in sources:
+        found.update(pid for pid in session.scalars(stmt.distinct()) if pid is not None)
+    return sorted(found)

@@ -1,25 +1,51 @@
 """The status a door shows at a venue scan (installed into checkins, which sits below this module): the
 stored row, re-derived on the spot when its facts were due to change by date and the nightly pass has not
-reached it yet. No row means no fact: green."""
+reached it yet. No row means no fact: green.
+
+The scan writers ask for a whole batch at once (`statuses_for`, `statuses_async`): one primary-key read
+of the stored rows; a person whose row is due to be re-derived is left out, and the request asks for it
+alone (`status_for_person`, which derives it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection, Iterable
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lianfang.checkins.rules import Status
 from lianfang.core.clock import local_date
+from lianfang.core.db import among
 from lianfang.healthcodes import rules, service
 from lianfang.healthcodes.models import HealthStatus
 
+STORED = f"SELECT person_id, colour, popups, next_change_on FROM {HealthStatus.__tablename__} "  # noqa: S608
+STORED_ANY = STORED + "WHERE person_id = ANY(%s)"
 
+
+@lru_cache(maxsize=256)
 def as_door_status(colour: str, popups: str) -> Status:
     zh, en = rules.COLOURS[colour]
     if popups:
         marks = "".join(rules.POPUP_MARKS[p] for p in popups.split(","))
         zh, en = f"{zh}（弹窗{marks}）", f"{en} (pop-up {marks})"
     return Status(colour, zh, en, popups=popups)
+
+
+def _fresh(
+    person_ids: Collection[int], stored: Iterable[tuple[int, str, str, date | None]], now: datetime
+) -> dict[int, Status]:
+    today = local_date(now)
+    out = dict.fromkeys(person_ids, as_door_status("green", ""))
+    for person_id, colour, popups, next_change_on in stored:
+        if next_change_on is not None and next_change_on <= today:
+            out.pop(person_id, None)  # due to be re-derived: the slow path
+        else:
+            out[person_id] = as_door_status(colour, popups)
+    return out
 
 
 class HealthCodeProvider:
@@ -37,3 +63,20 @@ class HealthCodeProvider:
             derived = service.derive_for(session, person_id, now, self.edition)
             return as_door_status(derived.colour, derived.popup_code)
         return as_door_status(row.colour, row.popups)
+
+    def statuses_for(
+        self, session: Session | None, person_ids: Collection[int], now: datetime
+    ) -> dict[int, Status]:
+        assert session is not None
+        h = HealthStatus
+        stmt = select(h.person_id, h.colour, h.popups, h.next_change_on)
+        found = session.execute(stmt.where(among(session, h.person_id, person_ids)))
+        return _fresh(person_ids, found.tuples(), now)
+
+    async def statuses_async(
+        self, conn: Any, person_ids: Collection[int], now: datetime
+    ) -> dict[int, Status]:
+        async with conn.cursor() as cursor:
+            await cursor.execute(STORED_ANY, [list(person_ids)])
+            found = await cursor.fetchall()
+        return _fresh(person_ids, found, now)

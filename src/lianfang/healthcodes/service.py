@@ -4,7 +4,7 @@ nightly pass read. `refresh` is set-based per batch: a few reads per source and 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -12,6 +12,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lianfang.checkins import codes
+from lianfang.checkins.models import VenueCode
+from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.db import among
 from lianfang.healthcodes import facts, repository, rules
@@ -145,7 +148,25 @@ def _refresh_batch(ctx: Ctx, ids: Sequence[int], cause: str) -> int:
     for pid, path in paths.items():
         found = loaded.get(pid, facts.PersonFacts())
         apply(ctx, writes, pid, path, stored.get(pid), found.facts, found.clearances, cause)
-    return writes.flush(session)
+    changed = writes.flush(session)
+    _registrars(ctx, writes)
+    return changed
+
+
+def _registrars(ctx: Ctx, writes: Writes) -> None:
+    """A registrar whose own code turns abnormal loses their registers at once (RULES.md §4.4), and gets
+    them back when it is normal again; the periodic check in checkins is the safety net."""
+    moved = {c["person_id"]: (c["after_colour"], c["after_popups"]) for c in writes.changes}
+    if not moved:
+        return
+    holders = ctx.session.scalars(
+        select(VenueCode.registrar_person_id)
+        .where(among(ctx.session, VenueCode.registrar_person_id, list(moved)))
+        .distinct()
+    )
+    for pid in list(holders):
+        colour, popups = moved[pid]
+        codes.set_registrar_state(ctx, pid, colour == "green" and not popups)
 
 
 def stored_status(session: Session, person_id: int) -> HealthStatus | None:
@@ -172,3 +193,20 @@ def history(session: Session, person_id: int, limit: int = 50) -> list[HealthSta
         .limit(limit)
     )
     return list(session.scalars(stmt))
+
+
+def people_with_facts(session: Session, today: date) -> list[int]:
+    """Everyone some source module holds a fact about that can still show (for a full re-derivation)."""
+    return facts.people_with_facts(session, today)
+
+
+def rebuild(ctx: Ctx, progress: Callable[[int, int], object] | None = None) -> int:
+    """Re-derive everyone with a fact from the sources (after a restore, a bulk load, or the demo's set-based
+    loaders, which publish no per-person events). Returns how many changed."""
+    ids = people_with_facts(ctx.session, local_date(ctx.now))
+    changed = 0
+    for start in range(0, len(ids), BATCH):
+        changed += _refresh_batch(ctx, ids[start : start + BATCH], "rebuild")
+        if progress is not None:
+            progress(min(start + BATCH, len(ids)), len(ids))
+    return changed

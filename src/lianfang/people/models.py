@@ -16,6 +16,24 @@ from lianfang.core.db import Base
 from lianfang.core.types import UTCDateTime, ordered_string
 
 
+class Building(Base):
+    """A residential building (楼栋) of a community: what a residence seal covers (RULES §3.2 居住地, §3.3
+    二十条 以单元、楼栋为单位). Households point to it; the code (e.g. "3号楼") is unique per community."""
+
+    __tablename__ = "buildings"
+    __table_args__ = (
+        UniqueConstraint("community_id", "code"),
+        Index("ix_buildings_jurisdiction_path_id", "jurisdiction_path", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
+    address: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 class Household(Base):
     __tablename__ = "households"
     __table_args__ = (
@@ -28,6 +46,7 @@ class Household(Base):
     community_id: Mapped[int] = mapped_column(ForeignKey("jurisdictions.id"))
     jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))
     address: Mapped[str] = mapped_column(String(255), default="")
+    building_id: Mapped[int | None] = mapped_column(ForeignKey("buildings.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -7,9 +7,9 @@ walk. A contact is one row per (case, person): re-proposing updates the proposal
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lianfang.core.db import Base
@@ -92,6 +92,7 @@ class TracingContact(Base):
     __tablename__ = "tracing_contacts"
     __table_args__ = (
         UniqueConstraint("case_id", "person_id"),
+        UniqueConstraint("case_id", "passenger_id"),
         Index("ix_tracing_contacts_case_id_id", "case_id", "id"),
         Index("ix_tracing_contacts_jurisdiction_path_id", "jurisdiction_path", "id"),
         Index("ix_tracing_contacts_person_id_status", "person_id", "status"),
@@ -104,6 +105,8 @@ class TracingContact(Base):
     outside_name: Mapped[str] = mapped_column(String(120), default="")
     outside_city: Mapped[str] = mapped_column(String(60), default="")
     outside_phone: Mapped[str] = mapped_column(String(40), default="")
+    # An unregistered passenger of a carrier's manifest, proposed by the transport rules.
+    passenger_id: Mapped[int | None] = mapped_column(ForeignKey("tracing_passengers.id"))
     jurisdiction_path: Mapped[str | None] = mapped_column(ordered_string(255))
     degree: Mapped[int] = mapped_column(default=1)  # 1 contact of the case, 2 contact of a contact
     via_contact_id: Mapped[int | None] = mapped_column(ForeignKey("tracing_contacts.id"))
@@ -151,3 +154,48 @@ class TracingRequest(Base):
     letter: Mapped[str] = mapped_column(Text, default="")
     sent_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TracingTrip(Base):
+    """One run of a vehicle: a flight, a train or a coach on its service day (carriers' manifests)."""
+
+    __tablename__ = "tracing_trips"
+    __table_args__ = (
+        UniqueConstraint("number", "service_date"),
+        Index("ix_tracing_trips_jurisdiction_path_id", "jurisdiction_path", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16))  # rules.TRANSPORT_MODES
+    number: Mapped[str] = mapped_column(String(20))  # flight / train / coach number, upper case
+    service_date: Mapped[date] = mapped_column(Date)  # local day of departure
+    carrier: Mapped[str] = mapped_column(String(120), default="")
+    jurisdiction_path: Mapped[str] = mapped_column(ordered_string(255))  # the importer's scope
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TracingPassenger(Base):
+    """A manifest row: who sat where on a trip. Registered people are matched by keyed hash; the name and
+    phone are kept (phone sealed) only for passengers the registry does not know."""
+
+    __tablename__ = "tracing_passengers"
+    __table_args__ = (
+        UniqueConstraint("trip_id", "id_hash"),
+        Index("ix_tracing_passengers_trip_id_id", "trip_id", "id"),
+        Index("ix_tracing_passengers_person_id_trip_id", "person_id", "trip_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trip_id: Mapped[int] = mapped_column(ForeignKey("tracing_trips.id", ondelete="CASCADE"))
+    id_hash: Mapped[str] = mapped_column(String(64))
+    id_masked: Mapped[str] = mapped_column(String(40))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    jurisdiction_path: Mapped[str | None] = mapped_column(ordered_string(255))
+    name: Mapped[str] = mapped_column(String(120), default="")  # unregistered passengers only
+    phone_sealed: Mapped[str] = mapped_column(Text, default="")  # unregistered passengers only
+    city: Mapped[str] = mapped_column(String(60), default="")
+    carriage: Mapped[str | None] = mapped_column(String(8))
+    seat_row: Mapped[int | None] = mapped_column()
+    seat: Mapped[str | None] = mapped_column(String(8))  # as printed: "12C", "05车12F"
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

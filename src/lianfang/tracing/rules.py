@@ -22,11 +22,11 @@ Sources (../shared/domain/RULES.md):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from lianfang.core.clock import SHANGHAI, local_date
-from lianfang.core.errors import Problem
 
 EDITION = "T1-2026-11"  # this table of thresholds and reasons; each case also records its 防控方案 edition
 
@@ -246,33 +246,176 @@ def secondary_by_venue(rules: RuleSet, enclosed: bool, capacity: int | None, min
     return enclosed and is_small(capacity) and minutes >= rules.secondary_venue_minutes
 
 
+# ---- transport (interview entries and carriers' manifests) -------------------------------------------
+# RULES §1.2 交通工具密切接触者判定指引: 飞机 同排和前后各三排; 全封闭空调列车 同一硬座/硬卧车厢或软卧同包厢;
+# 非全封闭列车 同间软卧包厢或同节车厢内同格及前后邻格; 全密封空调客车 同车所有人员; 通风普通客车 同车前后三排;
+# 轮船 同一舱室. RULES §1.3: the rest of the same flight, train or ship → 一般接触者. RULES gives no number for
+# an open train's "compartment" (格): this rule set reads it as seat rows ±1. Crew (乘务人员) are not in
+# passenger manifests and are added by hand. Unknown seats judge close (the priority rule, §1.2): a
+# rule-set choice, as is matching a trip by its number and service day.
+TRANSPORT_EDITION = "TR1-2026-12"
+
+
 @dataclass(frozen=True)
 class Seat:
     carriage: str | None
     row: int | None
 
 
-def transport_category(mode: str, case: Seat, other: Seat) -> tuple[str, str]:  # noqa: PLR0911 (one return per rule of the guide)
-    """(category, why) of a fellow traveller by the transport guide (RULES §1.2). An unknown seat is
-    judged close: the priority rule widens the circle when the investigation cannot narrow it."""
-    same_carriage = case.carriage is not None and case.carriage == other.carriage
-    rows = abs(case.row - other.row) if case.row is not None and other.row is not None else None
-    if mode == "coach_sealed":
-        return "close", "同车所有人员"
-    if mode in ("flight", "bus"):
-        if rows is None:
-            return "close", "座位不明，扩大判定"
-        return ("close", "同排及前后三排") if rows <= 3 else ("general", "同一交通工具")
-    if mode in ("train_sealed", "ship"):
+@dataclass(frozen=True)
+class TransportRule:
+    rows: int | None  # close within this many rows (same carriage when `by_carriage`), None: no row rule
+    by_carriage: bool  # close = the same carriage / cabin (then rows narrow it when set)
+    whole: bool  # everyone on board is close
+    why: str  # the guide's words for the close circle
+
+
+TRANSPORT_RULES: dict[str, TransportRule] = {
+    "flight": TransportRule(3, False, False, "同排及前后三排"),
+    "bus": TransportRule(3, False, False, "同车前后三排"),
+    "train_sealed": TransportRule(None, True, False, "同一车厢"),
+    "ship": TransportRule(None, True, False, "同一舱室"),
+    "train_open": TransportRule(1, True, False, "同格及前后邻格"),
+    "coach_sealed": TransportRule(None, False, True, "同车所有人员"),
+}
+MODE_ALIASES = {
+    **{k: k for k in TRANSPORT_MODES},
+    **{v[0]: k for k, v in TRANSPORT_MODES.items()},
+    **dict.fromkeys(("飞机", "航班", "plane"), "flight"),
+    **dict.fromkeys(("高铁", "动车", "城际", "g", "d", "c", "train"), "train_sealed"),
+    **dict.fromkeys(("普速列车", "绿皮车", "k", "t", "z"), "train_open"),
+    **dict.fromkeys(("大巴", "长途客车", "旅游大巴", "coach"), "coach_sealed"),
+    **dict.fromkeys(("公交", "公交车", "客车"), "bus"),
+    **dict.fromkeys(("船", "客轮"), "ship"),
+}
+_SEAT = re.compile(r"^(?:(?P<carriage>[0-9A-Z]{1,3})(?:车厢?|号车厢?|舱|-|/))?\s*(?P<row>\d{1,3})?\s*(?P<letter>[A-Z]{0,2})号?$")
+
+
+def transport_mode(raw: str) -> str | None:
+    """The canonical mode for a spelling used in files (code, Chinese name, 高铁/动车 ...), else None."""
+    return MODE_ALIASES.get(raw.strip().lower()) or MODE_ALIASES.get(raw.strip())
+
+
+def parse_seat(raw: str, carriage: str = "") -> tuple[str | None, int | None] | None:
+    """(carriage, row) from carriage "05" and seat "12F" (or "05车12F", "5-12F"); None when unreadable."""
+    text = raw.strip().upper().replace(" ", "")
+    if not text:
+        return (carriage.strip().upper() or None), None
+    match = _SEAT.match(text)
+    if match is None:
+        return None
+    row = int(match["row"]) if match["row"] else None
+    return (carriage.strip().upper() or match["carriage"] or None), row
+
+
+def seat_problem(mode: str, carriage: str | None, row: int | None) -> tuple[str, str] | None:
+    """What a manifest row of this mode must give: a row on planes and buses, a carriage on trains."""
+    rule = TRANSPORT_RULES.get(mode)
+    if rule is None or rule.whole:
+        return None
+    if rule.by_carriage and carriage is None:
+        return "请填写车厢/舱室", "give the carriage or cabin"
+    if rule.rows is not None and not rule.by_carriage and row is None:
+        return "请填写座位排号（如12C）", "give the seat with its row (e.g. 12C)"
+    return None
+
+
+def transport_category(mode: str, case: Seat, other: Seat) -> tuple[str, str]:
+    """(category, why) of a fellow traveller by the transport guide (RULES §1.2; rule `TRANSPORT_RULES`).
+    An unknown seat or carriage is judged close: the priority rule widens the circle when the
+    investigation cannot narrow it. Outside the close circle: general (RULES §1.3)."""
+    rule = TRANSPORT_RULES.get(mode)
+    if rule is None:
+        return "general", "同一交通工具"
+    if rule.whole:
+        return "close", rule.why
+    if rule.by_carriage:
         if case.carriage is None or other.carriage is None:
             return "close", "车厢/舱室不明，扩大判定"
-        why = "同一车厢" if mode == "train_sealed" else "同一舱室"
-        return ("close", why) if same_carriage else ("general", "同一交通工具")
-    if mode == "train_open":
-        if not same_carriage:
+        if case.carriage != other.carriage:
             return "general", "同一交通工具"
-        return ("close", "同格及前后邻格") if rows is None or rows <= 1 else ("general", "同一车厢")
-    return "general", "同一交通工具"
+        if rule.rows is None:
+            return "close", rule.why
+    if case.row is None or other.row is None:
+        return "close", "座位不明，扩大判定"
+    if abs(case.row - other.row) <= (rule.rows or 0):
+        return "close", rule.why
+    return "general", "同一车厢" if rule.by_carriage else "同一交通工具"
+
+
+def transport_rule(edition: str) -> str:
+    return f"{REASONS['transport'][2]} · {edition} · {TRANSPORT_EDITION}"
+
+
+# ---- cluster suggestions -----------------------------------------------------------------------------
+# RULES (table of thresholds): 聚集性疫情 = 5 or more cases within 14 days in a small setting (7th edition
+# on; 2 or more before). A suggestion links any two cases sharing an exposure; whether the group is a
+# cluster is the investigator's decision, helped by the flag `meets_definition`. Venue links need at
+# least `LINK_VENUE_MINUTES` of overlap at the same venue: a rule-set choice (RULES gives no number).
+CLUSTER_EDITION = "CL1-2026-12"
+CLUSTER_DAYS = 14
+CLUSTER_MIN_CASES = 5
+LINK_VENUE_MINUTES = 1
+LINKS: dict[str, tuple[str, str, str]] = {  # kind: zh, en, the setting it suggests
+    "infector": ("传播链", "Infector link", "other"),
+    "household": ("同户", "Same household", "household"),
+    "group": ("同单位/班级", "Same unit or class", "work"),
+    "venue": ("同场所同时段", "Same venue, overlapping times", "venue"),
+    "trip": ("同一交通工具", "Same trip", "transport"),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    a: int  # case ids, a < b
+    b: int
+    kind: str  # LINKS
+    detail: str
+
+
+def link(a: int, b: int, kind: str, detail: str) -> Link:
+    return Link(min(a, b), max(a, b), kind, detail)
+
+
+def venue_overlap(
+    first: tuple[datetime, datetime], second: tuple[datetime, datetime]
+) -> float | None:
+    """Minutes two cases' visits to one venue overlap, when enough for a link (else None)."""
+    minutes = overlap_minutes(first, second)
+    return minutes if minutes >= LINK_VENUE_MINUTES else None
+
+
+def components(links: list[Link]) -> list[list[int]]:
+    """Connected groups of cases (union-find), each sorted, largest first."""
+    parent: dict[int, int] = {}
+
+    def root(x: int) -> int:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for item in links:
+        ra, rb = root(item.a), root(item.b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for x in list(parent):
+        groups.setdefault(root(x), []).append(x)
+    return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g[0]))
+
+
+def suggested_setting(kinds: list[str]) -> str:
+    """The setting of the most frequent link kind other than the infector link."""
+    counted = [k for k in kinds if k != "infector"]
+    if not counted:
+        return "other"
+    best = max(sorted(set(counted)), key=counted.count)
+    return LINKS[best][2]
+
+
+def meets_definition(cases: int) -> bool:
+    return cases >= CLUSTER_MIN_CASES
 
 
 def rank(category: str) -> int:
@@ -313,82 +456,6 @@ def control_deadline(
         return now + timedelta(hours=assist_hours)
     factor = {"close": 1.0, "secondary": 1.5}.get(category)
     return now + (timedelta(hours=control_hours * factor) if factor else timedelta(hours=24))
-
-
-# ---- validation --------------------------------------------------------------------------------------
-
-
-def case_problems(
-    classification: str,
-    found_by: str,
-    source: str,
-    onset_at: datetime | None,
-    sampled_at: datetime | None,
-    isolated_at: datetime | None,
-    now: datetime,
-) -> list[Problem]:
-    problems: list[Problem] = []
-    if classification not in CLASSIFICATIONS:
-        problems.append(Problem("classification", "病例分类无效", "classification: confirmed | asymptomatic"))
-    if found_by not in FOUND_BY:
-        problems.append(Problem("found_by", "发现途径无效", "found_by: " + " | ".join(FOUND_BY)))
-    if source not in SOURCES:
-        problems.append(Problem("source", "来源无效", "source: local | imported | unknown"))
-    if onset_at is None and sampled_at is None:
-        problems.append(
-            Problem(
-                "onset_at",
-                "请填写发病时间或首次阳性采样时间",
-                "give the onset or the first positive sampling time",
-            )
-        )
-    if classification == "asymptomatic" and sampled_at is None:
-        problems.append(
-            Problem(
-                "sampled_at", "无症状感染者须填写阳性采样时间", "an asymptomatic case needs its sampling time"
-            )
-        )
-    for name, value in (("onset_at", onset_at), ("sampled_at", sampled_at), ("isolated_at", isolated_at)):
-        if value is not None and value.tzinfo is None:
-            problems.append(Problem(name, "时间须带时区", "times need a time zone"))
-        elif value is not None and value > now + timedelta(minutes=10):
-            problems.append(Problem(name, "时间晚于当前时间", "the time is in the future"))
-    return problems
-
-
-def exposure_problems(
-    kind: str,
-    started_at: datetime,
-    ended_at: datetime,
-    place: str,
-    venue_id: int | None,
-    mode: str | None,
-    number: str | None,
-    window_start: datetime,
-) -> list[Problem]:
-    problems: list[Problem] = []
-    if kind not in ("place", "transport"):
-        problems.append(Problem("kind", "类型须为地点或交通", "kind: place | transport"))
-    if started_at.tzinfo is None or ended_at.tzinfo is None:
-        return [*problems, Problem("started_at", "时间须带时区", "times need a time zone")]
-    if ended_at <= started_at:
-        problems.append(Problem("ended_at", "结束时间须晚于开始时间", "the end must be after the start"))
-    if ended_at - started_at > timedelta(hours=48):
-        problems.append(Problem("ended_at", "一条记录最长48小时", "one entry lasts at most 48 hours"))
-    if ended_at <= window_start:
-        problems.append(Problem("started_at", "记录早于追溯期", "the entry ends before the look-back window"))
-    if kind == "place" and venue_id is None and not place.strip():
-        problems.append(Problem("place", "请选择场所或填写地点", "choose a venue or name the place"))
-    if kind == "transport":
-        if mode not in TRANSPORT_MODES:
-            problems.append(
-                Problem("transport_mode", "交通方式无效", "transport_mode: " + " | ".join(TRANSPORT_MODES))
-            )
-        if not (number or "").strip():
-            problems.append(Problem("transport_number", "请填写航班/车次", "give the flight or train number"))
-    if len(place) > 200:
-        problems.append(Problem("place", "地点最多200字", "the place has at most 200 characters"))
-    return problems
 
 
 def case_code(reported_at: datetime, case_id: int) -> str:

@@ -15,7 +15,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Conflict, Invalid, NotFound, Problem
 from lianfang.people.access import access_person
 from lianfang.people.models import Person
-from lianfang.tracing import repository, rules
+from lianfang.tracing import checks, repository, rules
 from lianfang.tracing.access import WRITE, access_case, access_cluster
 from lianfang.tracing.events import CaseOpened, CaseStatusChanged
 from lianfang.tracing.models import TracingCase, TracingCluster, TracingExposure
@@ -108,7 +108,7 @@ def open_case(ctx: Ctx, data: CaseInput) -> TracingCase:
     """An investigator opens a case for a person in scope; it is under investigation at once."""
     ctx.actor.require(WRITE)
     person = access_person(ctx.session, ctx.actor, data.person_id)
-    problems = rules.case_problems(
+    problems = checks.case_problems(
         data.classification,
         data.found_by,
         data.source,
@@ -197,7 +197,7 @@ def update_case(ctx: Ctx, case_id: int, changes: dict[str, Any]) -> TracingCase:
     if case.status in ("closed", "discarded"):
         raise Conflict("已结案或已排除的病例不能修改", "a closed or discarded case cannot be edited")
     merged = {k: getattr(case, k) for k in EDITABLE} | {k: v for k, v in changes.items() if k in EDITABLE}
-    problems = rules.case_problems(
+    problems = checks.case_problems(
         merged["classification"],
         merged["found_by"],
         merged["source"],
@@ -252,7 +252,7 @@ def add_exposure(ctx: Ctx, case_id: int, data: ExposureInput) -> TracingExposure
     case = access_case(ctx.session, ctx.actor, case_id)
     start, _end = case_window(ctx, case)
     number = (data.transport_number or "").strip().upper() or None
-    problems = rules.exposure_problems(
+    problems = checks.exposure_problems(
         data.kind,
         data.started_at,
         data.ended_at,

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 09:17:08.136623
+Create Date: 2026-12-01 09:22:59.133465
 """
 
 from collections.abc import Sequence
@@ -398,6 +398,27 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "buildings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_buildings_community_id_jurisdictions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_buildings")),
+        sa.UniqueConstraint("community_id", "code", name=op.f("uq_buildings_community_id_code")),
+    )
+    with op.batch_alter_table("buildings", schema=None) as batch_op:
+        batch_op.create_index("ix_buildings_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
+
+    op.create_table(
         "closure_orders",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("venue_kind", sa.String(length=32), nullable=False),
@@ -550,29 +571,6 @@ def upgrade() -> None:
             "ix_control_zones_jurisdiction_path_status_id",
             ["jurisdiction_path", "status", "id"],
             unique=False,
-        )
-
-    op.create_table(
-        "households",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("code", sa.String(length=40), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("address", sa.String(length=255), nullable=False),
-        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["community_id"], ["jurisdictions.id"], name=op.f("fk_households_community_id_jurisdictions")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
-        sa.UniqueConstraint("community_id", "code", name=op.f("uq_households_community_id_code")),
-    )
-    with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_households_jurisdiction_path_code", ["jurisdiction_path", "code"], unique=False
         )
 
     op.create_table(
@@ -1085,6 +1083,34 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "households",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("building_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["building_id"], ["buildings.id"], name=op.f("fk_households_building_id_buildings")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_households_community_id_jurisdictions")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_households")),
+        sa.UniqueConstraint("community_id", "code", name=op.f("uq_households_community_id_code")),
+    )
+    with op.batch_alter_table("households", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_households_building_id"), ["building_id"], unique=False)
+        batch_op.create_index(
+            "ix_households_jurisdiction_path_code", ["jurisdiction_path", "code"], unique=False
+        )
+
+    op.create_table(
         "inspections",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("target_type", sa.String(length=16), nullable=False),
@@ -1127,52 +1153,6 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_inspections_target", ["target_type", "target_id"], unique=False)
         batch_op.create_index("ix_inspections_unit_id_id", ["unit_id", "id"], unique=False)
-
-    op.create_table(
-        "people",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("pseudonym", sa.String(length=32), nullable=False),
-        sa.Column(
-            "name",
-            sa.String(length=120).with_variant(sa.String(length=120, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("id_kind", sa.String(length=16), nullable=False),
-        sa.Column("id_hash", sa.String(length=64), nullable=False),
-        sa.Column("id_sealed", sa.String(length=255), nullable=False),
-        sa.Column("id_masked", sa.String(length=40), nullable=False),
-        sa.Column("nationality", sa.String(length=3), nullable=False),
-        sa.Column("birth_date", sa.Date(), nullable=True),
-        sa.Column("sex", sa.String(length=1), nullable=True),
-        sa.Column("phone_hash", sa.String(length=64), nullable=True),
-        sa.Column("phone_sealed", sa.String(length=255), nullable=True),
-        sa.Column("phone_masked", sa.String(length=20), nullable=True),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("household_id", sa.Integer(), nullable=True),
-        sa.Column("address", sa.String(length=255), nullable=False),
-        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["community_id"], ["jurisdictions.id"], name=op.f("fk_people_community_id_jurisdictions")
-        ),
-        sa.ForeignKeyConstraint(
-            ["household_id"], ["households.id"], name=op.f("fk_people_household_id_households")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
-        sa.UniqueConstraint("id_hash", name=op.f("uq_people_id_hash")),
-        sa.UniqueConstraint("pseudonym", name=op.f("uq_people_pseudonym")),
-    )
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_people_community_id"), ["community_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_people_household_id"), ["household_id"], unique=False)
-        batch_op.create_index("ix_people_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
-        batch_op.create_index("ix_people_jurisdiction_path_name", ["jurisdiction_path", "name"], unique=False)
-        batch_op.create_index(batch_op.f("ix_people_phone_hash"), ["phone_hash"], unique=False)
 
     op.create_table(
         "testing_rounds",
@@ -1405,20 +1385,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_assignment_notes_assignment_id_id", ["assignment_id", "id"], unique=False)
 
     op.create_table(
-        "checkin_registrars",
-        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("declared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_checkin_registrars_person_id_people")
-        ),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_checkin_registrars_user_id_users")),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_checkin_registrars")),
-    )
-    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_checkin_registrars_person_id"), ["person_id"], unique=False)
-
-    op.create_table(
         "command_directive_targets",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("directive_id", sa.Integer(), nullable=False),
@@ -1494,6 +1460,352 @@ def upgrade() -> None:
             "ix_command_incidents_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
         )
         batch_op.create_index("ix_command_incidents_state_id", ["state", "id"], unique=False)
+
+    op.create_table(
+        "inspection_findings",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("inspection_id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("item_code", sa.String(length=40), nullable=False),
+        sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("response", sa.Text(), nullable=False),
+        sa.Column("responded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("responded_by_label", sa.String(length=120), nullable=False),
+        sa.Column("verified_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("verified_by_inspection_id", sa.Integer(), nullable=True),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_inspection_findings_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspection_findings_inspection_id_inspections"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_inspection_findings_unit_id_units")),
+        sa.ForeignKeyConstraint(
+            ["verified_by_inspection_id"],
+            ["inspections.id"],
+            name=op.f("fk_inspection_findings_verified_by_inspection_id_inspections"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_findings")),
+    )
+    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_inspection_findings_inspection_id_id", ["inspection_id", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_inspection_findings_jurisdiction_path_state_deadline",
+            ["jurisdiction_path", "state", "deadline"],
+            unique=False,
+        )
+        batch_op.create_index("ix_inspection_findings_unit_id_id", ["unit_id", "id"], unique=False)
+
+    op.create_table(
+        "people",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("pseudonym", sa.String(length=32), nullable=False),
+        sa.Column(
+            "name",
+            sa.String(length=120).with_variant(sa.String(length=120, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("id_kind", sa.String(length=16), nullable=False),
+        sa.Column("id_hash", sa.String(length=64), nullable=False),
+        sa.Column("id_sealed", sa.String(length=255), nullable=False),
+        sa.Column("id_masked", sa.String(length=40), nullable=False),
+        sa.Column("nationality", sa.String(length=3), nullable=False),
+        sa.Column("birth_date", sa.Date(), nullable=True),
+        sa.Column("sex", sa.String(length=1), nullable=True),
+        sa.Column("phone_hash", sa.String(length=64), nullable=True),
+        sa.Column("phone_sealed", sa.String(length=255), nullable=True),
+        sa.Column("phone_masked", sa.String(length=20), nullable=True),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("address", sa.String(length=255), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["jurisdictions.id"], name=op.f("fk_people_community_id_jurisdictions")
+        ),
+        sa.ForeignKeyConstraint(
+            ["household_id"], ["households.id"], name=op.f("fk_people_household_id_households")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
+        sa.UniqueConstraint("id_hash", name=op.f("uq_people_id_hash")),
+        sa.UniqueConstraint("pseudonym", name=op.f("uq_people_pseudonym")),
+    )
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_people_community_id"), ["community_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_people_household_id"), ["household_id"], unique=False)
+        batch_op.create_index("ix_people_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False)
+        batch_op.create_index("ix_people_jurisdiction_path_name", ["jurisdiction_path", "name"], unique=False)
+        batch_op.create_index(batch_op.f("ix_people_phone_hash"), ["phone_hash"], unique=False)
+
+    op.create_table(
+        "testing_round_areas",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("zone_kind", sa.String(length=16), nullable=False),
+        sa.Column("zone_ref", sa.String(length=40), nullable=False),
+        sa.Column("zone_name", sa.String(length=200), nullable=False),
+        sa.Column("households", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_testing_round_areas_jurisdiction_id_jurisdictions"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_round_areas_round_id_testing_rounds")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_areas")),
+        sa.UniqueConstraint(
+            "round_id",
+            "jurisdiction_id",
+            "zone_ref",
+            name=op.f("uq_testing_round_areas_round_id_jurisdiction_id_zone_ref"),
+        ),
+    )
+    op.create_table(
+        "testing_round_progress",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("expected", sa.Integer(), nullable=False),
+        sa.Column("sampled", sa.Integer(), nullable=False),
+        sa.Column("tubes_open", sa.Integer(), nullable=False),
+        sa.Column("tubes_in_transit", sa.Integer(), nullable=False),
+        sa.Column("results_back", sa.Integer(), nullable=False),
+        sa.Column("positive_pools", sa.Integer(), nullable=False),
+        sa.Column("turnaround_seconds", sa.BigInteger(), nullable=False),
+        sa.Column("refreshed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["round_id"],
+            ["testing_rounds.id"],
+            name=op.f("fk_testing_round_progress_round_id_testing_rounds"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_progress")),
+        sa.UniqueConstraint(
+            "round_id", "community_id", name=op.f("uq_testing_round_progress_round_id_community_id")
+        ),
+    )
+    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_round_progress_round_id_path", ["round_id", "jurisdiction_path"], unique=False
+        )
+
+    op.create_table(
+        "testing_tubes",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("barcode", sa.String(length=40), nullable=False),
+        sa.Column("kind", sa.String(length=12), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("sample_count", sa.Integer(), nullable=False),
+        sa.Column("round_id", sa.Integer(), nullable=True),
+        sa.Column("site_id", sa.Integer(), nullable=True),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("facility", sa.String(length=120), nullable=False),
+        sa.Column("opened_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("closed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("shipment_id", sa.Integer(), nullable=True),
+        sa.Column("lab_id", sa.Integer(), nullable=True),
+        sa.Column("opened_by_user_id", sa.Integer(), nullable=True),
+        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["lab_id"], ["testing_labs.id"], name=op.f("fk_testing_tubes_lab_id_testing_labs")
+        ),
+        sa.ForeignKeyConstraint(
+            ["opened_by_user_id"], ["users.id"], name=op.f("fk_testing_tubes_opened_by_user_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_tubes_round_id_testing_rounds")
+        ),
+        sa.ForeignKeyConstraint(
+            ["shipment_id"],
+            ["testing_shipments.id"],
+            name=op.f("fk_testing_tubes_shipment_id_testing_shipments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["site_id"], ["testing_sites.id"], name=op.f("fk_testing_tubes_site_id_testing_sites")
+        ),
+        sa.ForeignKeyConstraint(
+            ["team_id"], ["testing_teams.id"], name=op.f("fk_testing_tubes_team_id_testing_teams")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_tubes")),
+        sa.UniqueConstraint("barcode", name=op.f("uq_testing_tubes_barcode")),
+    )
+    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_tubes_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_testing_tubes_round_id_status", ["round_id", "status"], unique=False)
+        batch_op.create_index("ix_testing_tubes_shipment_id", ["shipment_id"], unique=False)
+        batch_op.create_index("ix_testing_tubes_site_id_status", ["site_id", "status"], unique=False)
+
+    op.create_table(
+        "travel_flags",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("risk_area_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("place_code", sa.String(length=6), nullable=False),
+        sa.Column("last_day", sa.Date(), nullable=False),
+        sa.Column("in_city", sa.Boolean(), nullable=False),
+        sa.Column("state", sa.String(length=12), nullable=False),
+        sa.Column("expires_on", sa.Date(), nullable=True),
+        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("cleared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("cleared_by", sa.String(length=120), nullable=False),
+        sa.Column("clear_note", sa.String(length=300), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"], ["assignments.id"], name=op.f("fk_travel_flags_assignment_id_assignments")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_flags")),
+        sa.UniqueConstraint("person_id", "risk_area_id", name=op.f("uq_travel_flags_person_id_risk_area_id")),
+    )
+    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_travel_flags_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
+        )
+        batch_op.create_index("ix_travel_flags_state_expires_on", ["state", "expires_on"], unique=False)
+
+    op.create_table(
+        "unit_absence_alerts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("unit_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("rule_code", sa.String(length=40), nullable=False),
+        sa.Column("rule_edition", sa.String(length=40), nullable=False),
+        sa.Column("group_name", sa.String(length=120), nullable=False),
+        sa.Column("symptom", sa.String(length=40), nullable=False),
+        sa.Column("window_start", sa.Date(), nullable=False),
+        sa.Column("window_end", sa.Date(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_unit_absence_alerts_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["unit_id"], ["units.id"], name=op.f("fk_unit_absence_alerts_unit_id_units"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_absence_alerts")),
+        sa.UniqueConstraint(
+            "unit_id",
+            "rule_code",
+            "group_name",
+            "symptom",
+            "window_end",
+            name=op.f("uq_unit_absence_alerts_unit_id_rule_code_group_name_symptom_window_end"),
+        ),
+    )
+    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_unit_absence_alerts_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "assignment_evidence",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("note_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["note_id"],
+            ["assignment_notes.id"],
+            name=op.f("fk_assignment_evidence_note_id_assignment_notes"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_evidence")),
+    )
+    with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_assignment_evidence_note_id"), ["note_id"], unique=False)
+
+    op.create_table(
+        "checkin_registrars",
+        sa.Column("user_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("declared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_checkin_registrars_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_checkin_registrars_user_id_users")),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_checkin_registrars")),
+    )
+    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_registrars_person_id"), ["person_id"], unique=False)
+
+    op.create_table(
+        "command_incident_followups",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("incident_id", sa.Integer(), nullable=False),
+        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("author_label", sa.String(length=120), nullable=False),
+        sa.Column("final", sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["command_incidents.id"],
+            name=op.f("fk_command_incident_followups_incident_id_command_incidents"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_incident_followups")),
+    )
+    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_command_incident_followups_incident_id_id", ["incident_id", "id"], unique=False
+        )
 
     op.create_table(
         "control_orders",
@@ -1675,58 +1987,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_health_statuses_next_change_on", ["next_change_on"], unique=False)
 
     op.create_table(
-        "inspection_findings",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("inspection_id", sa.Integer(), nullable=False),
-        sa.Column("unit_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("item_code", sa.String(length=40), nullable=False),
-        sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("deadline", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("response", sa.Text(), nullable=False),
-        sa.Column("responded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("responded_by_label", sa.String(length=120), nullable=False),
-        sa.Column("verified_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("verified_by_inspection_id", sa.Integer(), nullable=True),
-        sa.Column("assignment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["assignment_id"],
-            ["assignments.id"],
-            name=op.f("fk_inspection_findings_assignment_id_assignments"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["inspection_id"],
-            ["inspections.id"],
-            name=op.f("fk_inspection_findings_inspection_id_inspections"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_inspection_findings_unit_id_units")),
-        sa.ForeignKeyConstraint(
-            ["verified_by_inspection_id"],
-            ["inspections.id"],
-            name=op.f("fk_inspection_findings_verified_by_inspection_id_inspections"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_inspection_findings")),
-    )
-    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_inspection_findings_inspection_id_id", ["inspection_id", "id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_inspection_findings_jurisdiction_path_state_deadline",
-            ["jurisdiction_path", "state", "deadline"],
-            unique=False,
-        )
-        batch_op.create_index("ix_inspection_findings_unit_id_id", ["unit_id", "id"], unique=False)
-
-    op.create_table(
         "pharmacy_sales",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("unit_id", sa.Integer(), nullable=False),
@@ -1765,6 +2025,39 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "testing_controls",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("reason", sa.String(length=24), nullable=False),
+        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("lifted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("lifted_reason", sa.String(length=24), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_testing_controls_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_controls_tube_id_testing_tubes")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_controls")),
+        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_controls_tube_id_person_id")),
+    )
+    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_testing_controls_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testing_controls_person_id_lifted_at", ["person_id", "lifted_at"], unique=False
+        )
+
+    op.create_table(
         "testing_duties",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("id_hash", sa.String(length=64), nullable=False),
@@ -1796,123 +2089,57 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_testing_duties_person_id"), ["person_id"], unique=False)
 
     op.create_table(
-        "testing_round_areas",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        "testing_results",
         sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            "tube_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=False,
             nullable=False,
         ),
-        sa.Column("mode", sa.String(length=16), nullable=False),
-        sa.Column("zone_kind", sa.String(length=16), nullable=False),
-        sa.Column("zone_ref", sa.String(length=40), nullable=False),
-        sa.Column("zone_name", sa.String(length=200), nullable=False),
-        sa.Column("households", sa.JSON(), nullable=False),
+        sa.Column("result", sa.String(length=12), nullable=False),
+        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("recorded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["jurisdiction_id"],
-            ["jurisdictions.id"],
-            name=op.f("fk_testing_round_areas_jurisdiction_id_jurisdictions"),
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_results_tube_id_testing_tubes")
         ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_round_areas_round_id_testing_rounds")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_areas")),
-        sa.UniqueConstraint(
-            "round_id",
-            "jurisdiction_id",
-            "zone_ref",
-            name=op.f("uq_testing_round_areas_round_id_jurisdiction_id_zone_ref"),
-        ),
+        sa.PrimaryKeyConstraint("tube_id", name=op.f("pk_testing_results")),
     )
     op.create_table(
-        "testing_round_progress",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("round_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("expected", sa.Integer(), nullable=False),
-        sa.Column("sampled", sa.Integer(), nullable=False),
-        sa.Column("tubes_open", sa.Integer(), nullable=False),
-        sa.Column("tubes_in_transit", sa.Integer(), nullable=False),
-        sa.Column("results_back", sa.Integer(), nullable=False),
-        sa.Column("positive_pools", sa.Integer(), nullable=False),
-        sa.Column("turnaround_seconds", sa.BigInteger(), nullable=False),
-        sa.Column("refreshed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["round_id"],
-            ["testing_rounds.id"],
-            name=op.f("fk_testing_round_progress_round_id_testing_rounds"),
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_round_progress")),
-        sa.UniqueConstraint(
-            "round_id", "community_id", name=op.f("uq_testing_round_progress_round_id_community_id")
-        ),
-    )
-    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_testing_round_progress_round_id_path", ["round_id", "jurisdiction_path"], unique=False
-        )
-
-    op.create_table(
-        "testing_tubes",
+        "testing_samples",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("barcode", sa.String(length=40), nullable=False),
-        sa.Column("kind", sa.String(length=12), nullable=False),
-        sa.Column("mode", sa.String(length=16), nullable=False),
-        sa.Column("capacity", sa.Integer(), nullable=False),
-        sa.Column("sample_count", sa.Integer(), nullable=False),
+        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("round_id", sa.Integer(), nullable=True),
-        sa.Column("site_id", sa.Integer(), nullable=True),
-        sa.Column("team_id", sa.Integer(), nullable=True),
         sa.Column(
             "jurisdiction_path",
             sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
             nullable=False,
         ),
-        sa.Column("status", sa.String(length=12), nullable=False),
-        sa.Column("facility", sa.String(length=120), nullable=False),
-        sa.Column("opened_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("closed_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("shipment_id", sa.Integer(), nullable=True),
-        sa.Column("lab_id", sa.Integer(), nullable=True),
-        sa.Column("opened_by_user_id", sa.Integer(), nullable=True),
-        sa.Column("household_id", sa.Integer(), nullable=True),
+        sa.Column("community_id", sa.Integer(), nullable=False),
+        sa.Column("sampled_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sampled_by_user_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
-            ["lab_id"], ["testing_labs.id"], name=op.f("fk_testing_tubes_lab_id_testing_labs")
+            ["person_id"], ["people.id"], name=op.f("fk_testing_samples_person_id_people")
         ),
         sa.ForeignKeyConstraint(
-            ["opened_by_user_id"], ["users.id"], name=op.f("fk_testing_tubes_opened_by_user_id_users")
+            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_samples_round_id_testing_rounds")
         ),
         sa.ForeignKeyConstraint(
-            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_tubes_round_id_testing_rounds")
+            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_samples_tube_id_testing_tubes")
         ),
-        sa.ForeignKeyConstraint(
-            ["shipment_id"],
-            ["testing_shipments.id"],
-            name=op.f("fk_testing_tubes_shipment_id_testing_shipments"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["site_id"], ["testing_sites.id"], name=op.f("fk_testing_tubes_site_id_testing_sites")
-        ),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["testing_teams.id"], name=op.f("fk_testing_tubes_team_id_testing_teams")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_tubes")),
-        sa.UniqueConstraint("barcode", name=op.f("uq_testing_tubes_barcode")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_samples")),
+        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_samples_tube_id_person_id")),
     )
-    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
+    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_testing_tubes_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+            "ix_testing_samples_person_id_sampled_at", ["person_id", "sampled_at"], unique=False
         )
-        batch_op.create_index("ix_testing_tubes_round_id_status", ["round_id", "status"], unique=False)
-        batch_op.create_index("ix_testing_tubes_shipment_id", ["shipment_id"], unique=False)
-        batch_op.create_index("ix_testing_tubes_site_id_status", ["site_id", "status"], unique=False)
+        batch_op.create_index(
+            "ix_testing_samples_round_id_jurisdiction_path", ["round_id", "jurisdiction_path"], unique=False
+        )
+        batch_op.create_index(
+            "ix_testing_samples_round_id_person_id", ["round_id", "person_id"], unique=False
+        )
 
     op.create_table(
         "tracing_cases",
@@ -2011,39 +2238,6 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "travel_flags",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("risk_area_id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("place_code", sa.String(length=6), nullable=False),
-        sa.Column("last_day", sa.Date(), nullable=False),
-        sa.Column("in_city", sa.Boolean(), nullable=False),
-        sa.Column("state", sa.String(length=12), nullable=False),
-        sa.Column("expires_on", sa.Date(), nullable=True),
-        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("cleared_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("cleared_by", sa.String(length=120), nullable=False),
-        sa.Column("clear_note", sa.String(length=300), nullable=False),
-        sa.Column("assignment_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["assignment_id"], ["assignments.id"], name=op.f("fk_travel_flags_assignment_id_assignments")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_travel_flags")),
-        sa.UniqueConstraint("person_id", "risk_area_id", name=op.f("uq_travel_flags_person_id_risk_area_id")),
-    )
-    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_travel_flags_jurisdiction_path_state_id", ["jurisdiction_path", "state", "id"], unique=False
-        )
-        batch_op.create_index("ix_travel_flags_state_expires_on", ["state", "expires_on"], unique=False)
-
-    op.create_table(
         "travel_observations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -2133,47 +2327,6 @@ def upgrade() -> None:
             "ix_travel_records_place_code_last_day_person_id",
             ["place_code", "last_day", "person_id"],
             unique=False,
-        )
-
-    op.create_table(
-        "unit_absence_alerts",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("unit_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("rule_code", sa.String(length=40), nullable=False),
-        sa.Column("rule_edition", sa.String(length=40), nullable=False),
-        sa.Column("group_name", sa.String(length=120), nullable=False),
-        sa.Column("symptom", sa.String(length=40), nullable=False),
-        sa.Column("window_start", sa.Date(), nullable=False),
-        sa.Column("window_end", sa.Date(), nullable=False),
-        sa.Column("count", sa.Integer(), nullable=False),
-        sa.Column("assignment_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["assignment_id"],
-            ["assignments.id"],
-            name=op.f("fk_unit_absence_alerts_assignment_id_assignments"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["unit_id"], ["units.id"], name=op.f("fk_unit_absence_alerts_unit_id_units"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_unit_absence_alerts")),
-        sa.UniqueConstraint(
-            "unit_id",
-            "rule_code",
-            "group_name",
-            "symptom",
-            "window_end",
-            name=op.f("uq_unit_absence_alerts_unit_id_rule_code_group_name_symptom_window_end"),
-        ),
-    )
-    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_unit_absence_alerts_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
         )
 
     op.create_table(
@@ -2431,47 +2584,6 @@ def upgrade() -> None:
         batch_op.create_index("ix_violations_unit_id_id", ["unit_id", "id"], unique=False)
 
     op.create_table(
-        "assignment_evidence",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("note_id", sa.Integer(), nullable=False),
-        sa.Column("filename", sa.String(length=200), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("sha256", sa.String(length=64), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["note_id"],
-            ["assignment_notes.id"],
-            name=op.f("fk_assignment_evidence_note_id_assignment_notes"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_assignment_evidence")),
-    )
-    with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_assignment_evidence_note_id"), ["note_id"], unique=False)
-
-    op.create_table(
-        "command_incident_followups",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("incident_id", sa.Integer(), nullable=False),
-        sa.Column("at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("author_label", sa.String(length=120), nullable=False),
-        sa.Column("final", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["incident_id"],
-            ["command_incidents.id"],
-            name=op.f("fk_command_incident_followups_incident_id_command_incidents"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_command_incident_followups")),
-    )
-    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_command_incident_followups_incident_id_id", ["incident_id", "id"], unique=False
-        )
-
-    op.create_table(
         "control_order_changes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
@@ -2554,92 +2666,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("health_clearances", schema=None) as batch_op:
         batch_op.create_index("ix_health_clearances_person_id_popup", ["person_id", "popup"], unique=False)
-
-    op.create_table(
-        "testing_controls",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("reason", sa.String(length=24), nullable=False),
-        sa.Column("raised_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("lifted_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
-        sa.Column("lifted_reason", sa.String(length=24), nullable=False),
-        sa.Column("assignment_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_testing_controls_person_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_controls_tube_id_testing_tubes")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_controls")),
-        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_controls_tube_id_person_id")),
-    )
-    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_testing_controls_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
-        )
-        batch_op.create_index(
-            "ix_testing_controls_person_id_lifted_at", ["person_id", "lifted_at"], unique=False
-        )
-
-    op.create_table(
-        "testing_results",
-        sa.Column(
-            "tube_id",
-            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
-            autoincrement=False,
-            nullable=False,
-        ),
-        sa.Column("result", sa.String(length=12), nullable=False),
-        sa.Column("reported_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("recorded_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_results_tube_id_testing_tubes")
-        ),
-        sa.PrimaryKeyConstraint("tube_id", name=op.f("pk_testing_results")),
-    )
-    op.create_table(
-        "testing_samples",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("tube_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("round_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "jurisdiction_path",
-            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column("community_id", sa.Integer(), nullable=False),
-        sa.Column("sampled_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
-        sa.Column("sampled_by_user_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["person_id"], ["people.id"], name=op.f("fk_testing_samples_person_id_people")
-        ),
-        sa.ForeignKeyConstraint(
-            ["round_id"], ["testing_rounds.id"], name=op.f("fk_testing_samples_round_id_testing_rounds")
-        ),
-        sa.ForeignKeyConstraint(
-            ["tube_id"], ["testing_tubes.id"], name=op.f("fk_testing_samples_tube_id_testing_tubes")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_testing_samples")),
-        sa.UniqueConstraint("tube_id", "person_id", name=op.f("uq_testing_samples_tube_id_person_id")),
-    )
-    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_testing_samples_person_id_sampled_at", ["person_id", "sampled_at"], unique=False
-        )
-        batch_op.create_index(
-            "ix_testing_samples_round_id_jurisdiction_path", ["round_id", "jurisdiction_path"], unique=False
-        )
-        batch_op.create_index(
-            "ix_testing_samples_round_id_person_id", ["round_id", "person_id"], unique=False
-        )
 
     op.create_table(
         "tracing_contacts",
@@ -2809,18 +2835,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tracing_contacts_case_id_id")
 
     op.drop_table("tracing_contacts")
-    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
-        batch_op.drop_index("ix_testing_samples_round_id_person_id")
-        batch_op.drop_index("ix_testing_samples_round_id_jurisdiction_path")
-        batch_op.drop_index("ix_testing_samples_person_id_sampled_at")
-
-    op.drop_table("testing_samples")
-    op.drop_table("testing_results")
-    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
-        batch_op.drop_index("ix_testing_controls_person_id_lifted_at")
-        batch_op.drop_index("ix_testing_controls_jurisdiction_path_id")
-
-    op.drop_table("testing_controls")
     with op.batch_alter_table("health_clearances", schema=None) as batch_op:
         batch_op.drop_index("ix_health_clearances_person_id_popup")
 
@@ -2834,14 +2848,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_control_order_changes_order_id_id")
 
     op.drop_table("control_order_changes")
-    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
-        batch_op.drop_index("ix_command_incident_followups_incident_id_id")
-
-    op.drop_table("command_incident_followups")
-    with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_assignment_evidence_note_id"))
-
-    op.drop_table("assignment_evidence")
     with op.batch_alter_table("violations", schema=None) as batch_op:
         batch_op.drop_index("ix_violations_unit_id_id")
         batch_op.drop_index(batch_op.f("ix_violations_person_id"))
@@ -2878,10 +2884,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_unit_absences_jurisdiction_path_id")
 
     op.drop_table("unit_absences")
-    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
-        batch_op.drop_index("ix_unit_absence_alerts_jurisdiction_path_id")
-
-    op.drop_table("unit_absence_alerts")
     with op.batch_alter_table("travel_records", schema=None) as batch_op:
         batch_op.drop_index("ix_travel_records_place_code_last_day_person_id")
         batch_op.drop_index("ix_travel_records_person_id_state")
@@ -2893,11 +2895,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_travel_observations_jurisdiction_path_id")
 
     op.drop_table("travel_observations")
-    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
-        batch_op.drop_index("ix_travel_flags_state_expires_on")
-        batch_op.drop_index("ix_travel_flags_jurisdiction_path_state_id")
-
-    op.drop_table("travel_flags")
     with op.batch_alter_table("travel_arrivals", schema=None) as batch_op:
         batch_op.drop_index("ix_travel_arrivals_jurisdiction_path_id")
 
@@ -2911,36 +2908,30 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tracing_cases_cluster_id_id")
 
     op.drop_table("tracing_cases")
-    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
-        batch_op.drop_index("ix_testing_tubes_site_id_status")
-        batch_op.drop_index("ix_testing_tubes_shipment_id")
-        batch_op.drop_index("ix_testing_tubes_round_id_status")
-        batch_op.drop_index("ix_testing_tubes_jurisdiction_path_id")
+    with op.batch_alter_table("testing_samples", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_samples_round_id_person_id")
+        batch_op.drop_index("ix_testing_samples_round_id_jurisdiction_path")
+        batch_op.drop_index("ix_testing_samples_person_id_sampled_at")
 
-    op.drop_table("testing_tubes")
-    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
-        batch_op.drop_index("ix_testing_round_progress_round_id_path")
-
-    op.drop_table("testing_round_progress")
-    op.drop_table("testing_round_areas")
+    op.drop_table("testing_samples")
+    op.drop_table("testing_results")
     with op.batch_alter_table("testing_duties", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_testing_duties_person_id"))
         batch_op.drop_index("ix_testing_duties_jurisdiction_path_id")
         batch_op.drop_index("ix_testing_duties_id_hash_cleared_at")
 
     op.drop_table("testing_duties")
+    with op.batch_alter_table("testing_controls", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_controls_person_id_lifted_at")
+        batch_op.drop_index("ix_testing_controls_jurisdiction_path_id")
+
+    op.drop_table("testing_controls")
     with op.batch_alter_table("pharmacy_sales", schema=None) as batch_op:
         batch_op.drop_index("ix_pharmacy_sales_jurisdiction_path_id")
         batch_op.drop_index(batch_op.f("ix_pharmacy_sales_buyer_person_id"))
         batch_op.drop_index(batch_op.f("ix_pharmacy_sales_buyer_id_hash"))
 
     op.drop_table("pharmacy_sales")
-    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
-        batch_op.drop_index("ix_inspection_findings_unit_id_id")
-        batch_op.drop_index("ix_inspection_findings_jurisdiction_path_state_deadline")
-        batch_op.drop_index("ix_inspection_findings_inspection_id_id")
-
-    op.drop_table("inspection_findings")
     with op.batch_alter_table("health_statuses", schema=None) as batch_op:
         batch_op.drop_index("ix_health_statuses_next_change_on")
         batch_op.drop_index("ix_health_statuses_jurisdiction_path_colour_person_id")
@@ -2963,6 +2954,53 @@ def downgrade() -> None:
         batch_op.drop_index("ix_control_orders_jurisdiction_path_id")
 
     op.drop_table("control_orders")
+    with op.batch_alter_table("command_incident_followups", schema=None) as batch_op:
+        batch_op.drop_index("ix_command_incident_followups_incident_id_id")
+
+    op.drop_table("command_incident_followups")
+    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_registrars_person_id"))
+
+    op.drop_table("checkin_registrars")
+    with op.batch_alter_table("assignment_evidence", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_assignment_evidence_note_id"))
+
+    op.drop_table("assignment_evidence")
+    with op.batch_alter_table("unit_absence_alerts", schema=None) as batch_op:
+        batch_op.drop_index("ix_unit_absence_alerts_jurisdiction_path_id")
+
+    op.drop_table("unit_absence_alerts")
+    with op.batch_alter_table("travel_flags", schema=None) as batch_op:
+        batch_op.drop_index("ix_travel_flags_state_expires_on")
+        batch_op.drop_index("ix_travel_flags_jurisdiction_path_state_id")
+
+    op.drop_table("travel_flags")
+    with op.batch_alter_table("testing_tubes", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_tubes_site_id_status")
+        batch_op.drop_index("ix_testing_tubes_shipment_id")
+        batch_op.drop_index("ix_testing_tubes_round_id_status")
+        batch_op.drop_index("ix_testing_tubes_jurisdiction_path_id")
+
+    op.drop_table("testing_tubes")
+    with op.batch_alter_table("testing_round_progress", schema=None) as batch_op:
+        batch_op.drop_index("ix_testing_round_progress_round_id_path")
+
+    op.drop_table("testing_round_progress")
+    op.drop_table("testing_round_areas")
+    with op.batch_alter_table("people", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_people_phone_hash"))
+        batch_op.drop_index("ix_people_jurisdiction_path_name")
+        batch_op.drop_index("ix_people_jurisdiction_path_id")
+        batch_op.drop_index(batch_op.f("ix_people_household_id"))
+        batch_op.drop_index(batch_op.f("ix_people_community_id"))
+
+    op.drop_table("people")
+    with op.batch_alter_table("inspection_findings", schema=None) as batch_op:
+        batch_op.drop_index("ix_inspection_findings_unit_id_id")
+        batch_op.drop_index("ix_inspection_findings_jurisdiction_path_state_deadline")
+        batch_op.drop_index("ix_inspection_findings_inspection_id_id")
+
+    op.drop_table("inspection_findings")
     with op.batch_alter_table("command_incidents", schema=None) as batch_op:
         batch_op.drop_index("ix_command_incidents_state_id")
         batch_op.drop_index("ix_command_incidents_jurisdiction_path_id")
@@ -2972,10 +3010,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_command_directive_targets_directive_id_id")
 
     op.drop_table("command_directive_targets")
-    with op.batch_alter_table("checkin_registrars", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_checkin_registrars_person_id"))
-
-    op.drop_table("checkin_registrars")
     with op.batch_alter_table("assignment_notes", schema=None) as batch_op:
         batch_op.drop_index("ix_assignment_notes_assignment_id_id")
 
@@ -3012,14 +3046,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_testing_rounds_area_path_id")
 
     op.drop_table("testing_rounds")
-    with op.batch_alter_table("people", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_people_phone_hash"))
-        batch_op.drop_index("ix_people_jurisdiction_path_name")
-        batch_op.drop_index("ix_people_jurisdiction_path_id")
-        batch_op.drop_index(batch_op.f("ix_people_household_id"))
-        batch_op.drop_index(batch_op.f("ix_people_community_id"))
-
-    op.drop_table("people")
     with op.batch_alter_table("inspections", schema=None) as batch_op:
         batch_op.drop_index("ix_inspections_unit_id_id")
         batch_op.drop_index("ix_inspections_target")
@@ -3027,6 +3053,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_inspections_jurisdiction_path_id")
 
     op.drop_table("inspections")
+    with op.batch_alter_table("households", schema=None) as batch_op:
+        batch_op.drop_index("ix_households_jurisdiction_path_code")
+        batch_op.drop_index(batch_op.f("ix_households_building_id"))
+
+    op.drop_table("households")
     with op.batch_alter_table("control_zone_places", schema=None) as batch_op:
         batch_op.drop_index("ix_control_zone_places_place_type_place_id")
 
@@ -3113,10 +3144,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_registered_events_jurisdiction_path_date_id")
 
     op.drop_table("registered_events")
-    with op.batch_alter_table("households", schema=None) as batch_op:
-        batch_op.drop_index("ix_households_jurisdiction_path_code")
-
-    op.drop_table("households")
     with op.batch_alter_table("control_zones", schema=None) as batch_op:
         batch_op.drop_index("ix_control_zones_jurisdiction_path_status_id")
         batch_op.drop_index("ix_control_zones_jurisdiction_path_id")
@@ -3138,6 +3165,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_closure_orders_jurisdiction_path_kind")
 
     op.drop_table("closure_orders")
+    with op.batch_alter_table("buildings", schema=None) as batch_op:
+        batch_op.drop_index("ix_buildings_jurisdiction_path_id")
+
+    op.drop_table("buildings")
     with op.batch_alter_table("unithealth_revisions", schema=None) as batch_op:
         batch_op.drop_index("ix_unithealth_revisions_subject")
 

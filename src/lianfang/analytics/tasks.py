@@ -1,0 +1,26 @@
+"""The analytics worker side: the dashboard figures are refreshed every few minutes, and within a
+minute after tracing reports a case or a contact (one de-duplicated job per minute)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lianfang.analytics import refresh
+from lianfang.core.context import Ctx
+from lianfang.core.jobs import Runtime, enqueue
+from lianfang.tracing.events import CaseOpened, CaseStatusChanged, ContactConfirmed
+
+REFRESH_SECONDS = 300.0
+JOB = "analytics.refresh"
+
+
+def soon(ctx: Ctx, _event: object) -> None:
+    minute = ctx.now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    enqueue(ctx, JOB, {}, run_at=minute, dedupe_key=f"{JOB}:{minute.isoformat()}")
+
+
+def register(runtime: Runtime) -> None:
+    runtime.periodic[JOB] = (REFRESH_SECONDS, refresh.periodic)
+    runtime.handlers[JOB] = refresh.refresh_job
+    for event in (CaseOpened, CaseStatusChanged, ContactConfirmed):
+        runtime.bus.subscribe(event, soon)
