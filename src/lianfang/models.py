@@ -11,6 +11,7 @@ from lianfang.core import audit, jobs
 from lianfang.core.db import Base
 from lianfang.enforcement import models as enforcement_models
 from lianfang.healthcodes import models as healthcodes_models
+from lianfang.information import models as information_models
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
 from lianfang.sim import models as sim_models
@@ -42,5 +43,6 @@ MODULES = (
     control_models,
     healthcodes_models,
     vaccination_models,
+    information_models,
 )
 metadata = Base.metadata

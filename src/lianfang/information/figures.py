@@ -52,7 +52,10 @@ def _cases(session: Session, area: str, start: datetime, end: datetime) -> dict[
             TracingCase.status.in_(COUNTED_CASES),
         )
         .group_by(
-            TracingCase.jurisdiction_path, TracingCase.classification, TracingCase.source, TracingCase.found_by
+            TracingCase.jurisdiction_path,
+            TracingCase.classification,
+            TracingCase.source,
+            TracingCase.found_by,
         )
     )
     cases = {s: {"confirmed": 0, "asymptomatic": 0} for s in SOURCES}
@@ -67,7 +70,9 @@ def _cases(session: Session, area: str, start: datetime, end: datetime) -> dict[
 
 
 def _contacts(session: Session, area: str, start: datetime, end: datetime) -> dict[str, int]:
-    controlled = case((TracingContact.controlled_at.is_not(None) & (TracingContact.controlled_at < end), 1), else_=0)
+    controlled = case(
+        (TracingContact.controlled_at.is_not(None) & (TracingContact.controlled_at < end), 1), else_=0
+    )
     row = session.execute(
         select(func.count(), func.sum(controlled)).where(
             in_subtree(TracingContact.jurisdiction_path, area),
@@ -123,7 +128,9 @@ def _testing(session: Session, area: str, start: datetime, end: datetime) -> dic
         return {"rounds": 0, "sampled": 0, "expected": 0, "positive_pools": 0}
     row = session.execute(
         select(
-            func.sum(RoundProgress.sampled), func.sum(RoundProgress.expected), func.sum(RoundProgress.positive_pools)
+            func.sum(RoundProgress.sampled),
+            func.sum(RoundProgress.expected),
+            func.sum(RoundProgress.positive_pools),
         ).where(RoundProgress.round_id.in_(round_ids))
     ).one()
     return {
@@ -138,28 +145,80 @@ def compute(session: Session, area: Jurisdiction, day: date, now: datetime) -> d
     """Every figure of the bulletin for `day` over `area`'s subtree; control orders as of `now`."""
     start, end = day_bounds(day)
     cases = _cases(session, area.path, start, end)
-    paths = sorted(cases.pop("by_district"))
-    names = dict(session.execute(select(Jurisdiction.path, Jurisdiction.name).where(Jurisdiction.path.in_(paths))))
+    by_district: dict[str, dict[str, int]] = cases.pop("by_district")
+    paths = sorted(by_district)
+    names = dict(
+        session.execute(select(Jurisdiction.path, Jurisdiction.name).where(Jurisdiction.path.in_(paths)))
+    )
     inside, outside = _risk_areas(session)
     return {
         "day": day.isoformat(),
         "area": area.name,
         "area_path": area.path,
         **cases,
-        "districts": [
-            {"path": p, "name": names.get(p, p), **_by(cases_of=cases, path=p, session=None)} for p in []
-        ]
-        or [],
+        "districts": [{"path": p, "name": str(names.get(p, p)), **by_district[p]} for p in paths],
         "contacts": _contacts(session, area.path, start, end),
         "orders": _orders(session, area.path),
         "orders_at": now.astimezone(SHANGHAI).isoformat(timespec="minutes"),
         "risk_areas": inside,
         "risk_areas_outside": outside,
         "testing": _testing(session, area.path, start, end),
-        "_paths": paths,
-        "_names": names,
     }
 
 
-def _by(**_: object) -> dict[str, int]:
-    return {}
+def rows(figures: dict[str, Any]) -> list[tuple[str, str, str, int]]:
+    """The figures as (key, Chinese label, English label, value) rows, for the page table and exports."""
+    out: list[tuple[str, str, str, int]] = []
+    for source, (zh_s, en_s) in SOURCES.items():
+        for cls, (zh_c, en_c) in (
+            ("confirmed", ("确诊病例", "confirmed")),
+            ("asymptomatic", ("无症状感染者", "asymptomatic")),
+        ):
+            value = int(figures.get("cases", {}).get(source, {}).get(cls, 0))
+            out.append((f"cases.{source}.{cls}", f"{zh_s}{zh_c}", f"{en_s} {en_c}", value))
+    for key, (zh, en) in FOUND_BY.items():
+        out.append(
+            (
+                f"found_by.{key}",
+                f"发现途径：{zh}",
+                f"Found by: {en}",
+                int(figures.get("found_by", {}).get(key, 0)),
+            )
+        )
+    for d in figures.get("districts", []):
+        total = int(d.get("confirmed", 0)) + int(d.get("asymptomatic", 0))
+        out.append(
+            (f"district.{d['path']}", f"本土感染者：{d['name']}", f"Local infections: {d['name']}", total)
+        )
+    contacts = figures.get("contacts", {})
+    out.append(
+        ("contacts.found", "判定密接及密接的密接", "Contacts identified", int(contacts.get("found", 0)))
+    )
+    out.append(
+        ("contacts.controlled", "其中已管控", "Of whom under control", int(contacts.get("controlled", 0)))
+    )
+    for key, (zh, en) in ORDER_KINDS.items():
+        out.append(
+            (f"orders.{key}", f"在管：{zh}", f"Under order: {en}", int(figures.get("orders", {}).get(key, 0)))
+        )
+    for key, (zh, en) in LEVELS.items():
+        value = int(figures.get("risk_areas", {}).get(key, 0))
+        if value:
+            out.append((f"risk_areas.{key}", f"本市{zh}", f"In the city: {en}", value))
+    out.append(
+        (
+            "risk_areas.outside",
+            "市外风险地区",
+            "Risk areas outside the city",
+            int(figures.get("risk_areas_outside", 0)),
+        )
+    )
+    testing = figures.get("testing", {})
+    out.append(
+        ("testing.rounds", "完成核酸检测轮次", "Testing rounds completed", int(testing.get("rounds", 0)))
+    )
+    out.append(("testing.sampled", "采样人次", "People sampled", int(testing.get("sampled", 0))))
+    out.append(
+        ("testing.positive_pools", "阳性混管", "Positive pools", int(testing.get("positive_pools", 0)))
+    )
+    return out

@@ -70,7 +70,12 @@ class Ticket(Base):
     __tablename__ = "information_tickets"
     __table_args__ = (
         Index("ix_information_tickets_jurisdiction_path_id", "jurisdiction_path", "id"),
-        Index("ix_information_tickets_jurisdiction_path_ticket_class_id", "jurisdiction_path", "ticket_class", "id"),
+        Index(
+            "ix_information_tickets_jurisdiction_path_ticket_class_id",
+            "jurisdiction_path",
+            "ticket_class",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,7 +115,9 @@ def ticket_problems(channel: str, text: str, ticket_class: str | None, theme: st
     if not text.strip():
         problems.append(Problem("text", "请填写来电或留言内容", "the ticket needs its text"))
     elif len(text) > TEXT_MAX:
-        problems.append(Problem("text", f"内容不超过{TEXT_MAX}字", f"the text has at most {TEXT_MAX} characters"))
+        problems.append(
+            Problem("text", f"内容不超过{TEXT_MAX}字", f"the text has at most {TEXT_MAX} characters")
+        )
     if ticket_class is not None and ticket_class not in CLASSES:
         problems.append(Problem("ticket_class", "分类无效", "ticket_class: " + " | ".join(CLASSES)))
     if theme is not None and theme not in THEMES:
@@ -141,7 +143,11 @@ def text_problems(title_zh: str, title_en: str, body_zh: str, body_en: str) -> l
         ("body_en", body_en, BODY_MAX),
     ):
         if not value.strip():
-            problems.append(Problem(field, "标题和正文（中英文）不能为空", "titles and texts (both languages) are required"))
+            problems.append(
+                Problem(
+                    field, "标题和正文（中英文）不能为空", "titles and texts (both languages) are required"
+                )
+            )
         elif len(value) > limit:
             problems.append(Problem(field, f"不超过{limit}字", f"at most {limit} characters"))
     return problems
@@ -193,8 +199,10 @@ def _en_cases(f: Mapping[str, Any], day: date) -> str:
         text = head + "no new local confirmed cases or asymptomatic infections were reported"
     else:
         text = head + f"{lc} new local confirmed cases and {la} local asymptomatic infections were reported"
-    text += f"; {ic} imported confirmed cases and {ia} imported asymptomatic infections." if ic + ia else (
-        "; no new imported cases."
+    text += (
+        f"; {ic} imported confirmed cases and {ia} imported asymptomatic infections."
+        if ic + ia
+        else ("; no new imported cases.")
     )
     unknown = _n(f, "cases", "unknown", "confirmed") + _n(f, "cases", "unknown", "asymptomatic")
     if unknown:
@@ -235,7 +243,9 @@ def body(figures: Mapping[str, Any]) -> tuple[str, str]:
         )
     found, controlled = _n(f, "contacts", "found"), _n(f, "contacts", "controlled")
     zh.append(f"当日判定密切接触者及密接的密接{found}人，已落实管控措施{controlled}人。")
-    en.append(f"{found} close and secondary contacts were identified that day; {controlled} are under control.")
+    en.append(
+        f"{found} close and secondary contacts were identified that day; {controlled} are under control."
+    )
     at = str(f.get("orders_at", ""))[:16].replace("T", " ")
     oc, oh, om = (_n(f, "orders", k) for k in ("centralised", "home_quarantine", "home_monitoring"))
     zh.append(f"截至{at}，尚在集中隔离医学观察{oc}人、居家隔离医学观察{oh}人、居家健康监测{om}人。")

@@ -95,6 +95,7 @@ class TracingContact(Base):
         UniqueConstraint("case_id", "passenger_id"),
         Index("ix_tracing_contacts_case_id_id", "case_id", "id"),
         Index("ix_tracing_contacts_jurisdiction_path_id", "jurisdiction_path", "id"),
+        Index("ix_tracing_contacts_jurisdiction_path_decided_at", "jurisdiction_path", "decided_at"),
         Index("ix_tracing_contacts_person_id_status", "person_id", "status"),
     )
 

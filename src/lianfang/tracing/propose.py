@@ -3,7 +3,8 @@ its reason, the rule it applies and the rule set's edition). Reads only; `servic
 
 Sources of exposure: the household; named groups in units (class, office, workshop); the case's venue
 scans and the interview entries that name a venue (the people whose scans overlap, classified by overlap
-minutes per venue kind); the case's trips (other cases on the same vehicle, by the seat rules). Secondary
+minutes per venue kind); the case's trips (other cases on the same vehicle, and the passengers of carriers' manifests, by the
+seat rules). Secondary
 contacts come from each close contact's own household, groups and close venue overlaps between its first
 contact with the case and its control."""
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from lianfang.core.clock import local_date
 from lianfang.people.models import Person
-from lianfang.tracing import repository, rules
+from lianfang.tracing import repository, rules, trips
 from lianfang.tracing.models import TracingCase, TracingExposure
 from lianfang.tracing.repository import Visit
 from lianfang.venues.models import Venue
@@ -178,7 +179,18 @@ def propose_for_case(
     entries = repository.exposures(session, case.id)
     found += venue_proposals(session, case_visits(session, case, start, end, entries), ruleset)
     found += transport_proposals(session, entries, ruleset)
+    found += manifest_proposals(trips.mates(session, case, start, end), ruleset)
     return merge(found, {case.person_id})
+
+
+def manifest_proposals(mates: list[trips.TripMate], ruleset: rules.RuleSet) -> list[Proposal]:
+    """Registered fellow passengers of the case's trips (carriers' manifests), by the transport guide."""
+    rule = rules.transport_rule(ruleset.edition)
+    return [
+        Proposal(m.person_id, m.category, "transport", m.detail, rule, first_at=m.first_at, last_at=m.last_at)
+        for m in mates
+        if m.person_id is not None
+    ]
 
 
 def propose_secondary(

@@ -15,7 +15,7 @@ from lianfang.core.context import Ctx
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
 from lianfang.tracing import propose as proposing
-from lianfang.tracing import repository, rules
+from lianfang.tracing import outside, repository, rules, trips
 from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
 from lianfang.tracing.service import case_window
 from lianfang.units.models import Unit, UnitMembership
@@ -65,7 +65,8 @@ def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
         }
         for p in found.values()
     ]
-    out.sort(key=lambda r: (-rules.rank(r["category"]), -r["overlap_minutes"], r["person_id"]))
+    out += outside.proposal_items(trips.mates(ctx.session, case, start, end), case.rule_edition)
+    out.sort(key=lambda r: (-rules.rank(r["category"]), -r["overlap_minutes"], r["person_id"] or 0))
     return out
 
 

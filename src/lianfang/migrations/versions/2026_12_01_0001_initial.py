@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 09:22:59.133465
+Create Date: 2026-12-01 09:24:59.678172
 """
 
 from collections.abc import Sequence
@@ -212,6 +212,100 @@ def upgrade() -> None:
         batch_op.create_index("ix_health_status_changes_person_id_id", ["person_id", "id"], unique=False)
 
     op.create_table(
+        "information_bulletins",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=12), nullable=False),
+        sa.Column("title_zh", sa.String(length=200), nullable=False),
+        sa.Column("title_en", sa.String(length=200), nullable=False),
+        sa.Column("body_zh", sa.Text(), nullable=False),
+        sa.Column("body_en", sa.Text(), nullable=False),
+        sa.Column("figures", sa.JSON(), nullable=False),
+        sa.Column("rule_edition", sa.String(length=24), nullable=False),
+        sa.Column("supersedes_id", sa.Integer(), nullable=True),
+        sa.Column("superseded_by_id", sa.Integer(), nullable=True),
+        sa.Column("created_by_label", sa.String(length=120), nullable=False),
+        sa.Column("generated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("approved_by_label", sa.String(length=120), nullable=False),
+        sa.Column("approved_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("published_by_label", sa.String(length=120), nullable=False),
+        sa.Column("published_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["supersedes_id"],
+            ["information_bulletins.id"],
+            name=op.f("fk_information_bulletins_supersedes_id_information_bulletins"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_bulletins")),
+        sa.UniqueConstraint(
+            "jurisdiction_path",
+            "day",
+            "version",
+            name=op.f("uq_information_bulletins_jurisdiction_path_day_version"),
+        ),
+    )
+    with op.batch_alter_table("information_bulletins", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_information_bulletins_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index("ix_information_bulletins_status_id", ["status", "id"], unique=False)
+
+    op.create_table(
+        "information_policies",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("title_zh", sa.String(length=200), nullable=False),
+        sa.Column("title_en", sa.String(length=200), nullable=False),
+        sa.Column("body_zh", sa.Text(), nullable=False),
+        sa.Column("body_en", sa.Text(), nullable=False),
+        sa.Column("published", sa.Boolean(), nullable=False),
+        sa.Column("updated_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_policies")),
+    )
+    with op.batch_alter_table("information_policies", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_information_policies_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "information_theme_counts",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column(
+            "district_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("ticket_class", sa.String(length=12), nullable=False),
+        sa.Column("theme", sa.String(length=24), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_theme_counts")),
+        sa.UniqueConstraint(
+            "day",
+            "district_path",
+            "ticket_class",
+            "theme",
+            name=op.f("uq_information_theme_counts_day_district_path_ticket_class_theme"),
+        ),
+    )
+    with op.batch_alter_table("information_theme_counts", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_information_theme_counts_district_path_day", ["district_path", "day"], unique=False
+        )
+
+    op.create_table(
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
@@ -351,6 +445,27 @@ def upgrade() -> None:
     with op.batch_alter_table("tracing_clusters", schema=None) as batch_op:
         batch_op.create_index(
             "ix_tracing_clusters_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
+        "tracing_trips",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("mode", sa.String(length=16), nullable=False),
+        sa.Column("number", sa.String(length=20), nullable=False),
+        sa.Column("service_date", sa.Date(), nullable=False),
+        sa.Column("carrier", sa.String(length=120), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_trips")),
+        sa.UniqueConstraint("number", "service_date", name=op.f("uq_tracing_trips_number_service_date")),
+    )
+    with op.batch_alter_table("tracing_trips", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_tracing_trips_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
         )
 
     op.create_table(
@@ -1462,6 +1577,61 @@ def upgrade() -> None:
         batch_op.create_index("ix_command_incidents_state_id", ["state", "id"], unique=False)
 
     op.create_table(
+        "information_tickets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("caller_name", sa.String(length=120), nullable=False),
+        sa.Column("caller_phone_hash", sa.String(length=64), nullable=True),
+        sa.Column("caller_phone_sealed", sa.Text(), nullable=True),
+        sa.Column("caller_phone_masked", sa.String(length=20), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("jurisdiction_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "district_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("suggested_class", sa.String(length=12), nullable=False),
+        sa.Column("ticket_class", sa.String(length=12), nullable=False),
+        sa.Column("theme", sa.String(length=24), nullable=False),
+        sa.Column("healthcode_popup", sa.Boolean(), nullable=False),
+        sa.Column("received_on", sa.Date(), nullable=False),
+        sa.Column("rule_edition", sa.String(length=24), nullable=False),
+        sa.Column("assignment_id", sa.Integer(), nullable=True),
+        sa.Column("logged_by_label", sa.String(length=120), nullable=False),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assignment_id"],
+            ["assignments.id"],
+            name=op.f("fk_information_tickets_assignment_id_assignments"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["jurisdiction_id"],
+            ["jurisdictions.id"],
+            name=op.f("fk_information_tickets_jurisdiction_id_jurisdictions"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_information_tickets")),
+    )
+    with op.batch_alter_table("information_tickets", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_information_tickets_caller_phone_hash"), ["caller_phone_hash"], unique=False
+        )
+        batch_op.create_index(
+            "ix_information_tickets_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_information_tickets_jurisdiction_path_ticket_class_id",
+            ["jurisdiction_path", "ticket_class", "id"],
+            unique=False,
+        )
+
+    op.create_table(
         "inspection_findings",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("inspection_id", sa.Integer(), nullable=False),
@@ -2207,6 +2377,44 @@ def upgrade() -> None:
         batch_op.create_index("ix_tracing_cases_person_id_id", ["person_id", "id"], unique=False)
 
     op.create_table(
+        "tracing_passengers",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("trip_id", sa.Integer(), nullable=False),
+        sa.Column("id_hash", sa.String(length=64), nullable=False),
+        sa.Column("id_masked", sa.String(length=40), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=True,
+        ),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("phone_sealed", sa.Text(), nullable=False),
+        sa.Column("city", sa.String(length=60), nullable=False),
+        sa.Column("carriage", sa.String(length=8), nullable=True),
+        sa.Column("seat_row", sa.Integer(), nullable=True),
+        sa.Column("seat", sa.String(length=8), nullable=True),
+        sa.Column("created_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_tracing_passengers_person_id_people")
+        ),
+        sa.ForeignKeyConstraint(
+            ["trip_id"],
+            ["tracing_trips.id"],
+            name=op.f("fk_tracing_passengers_trip_id_tracing_trips"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_passengers")),
+        sa.UniqueConstraint("trip_id", "id_hash", name=op.f("uq_tracing_passengers_trip_id_id_hash")),
+    )
+    with op.batch_alter_table("tracing_passengers", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_tracing_passengers_person_id_trip_id", ["person_id", "trip_id"], unique=False
+        )
+        batch_op.create_index("ix_tracing_passengers_trip_id_id", ["trip_id", "id"], unique=False)
+
+    op.create_table(
         "travel_arrivals",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("person_id", sa.Integer(), nullable=False),
@@ -2675,6 +2883,7 @@ def upgrade() -> None:
         sa.Column("outside_name", sa.String(length=120), nullable=False),
         sa.Column("outside_city", sa.String(length=60), nullable=False),
         sa.Column("outside_phone", sa.String(length=40), nullable=False),
+        sa.Column("passenger_id", sa.Integer(), nullable=True),
         sa.Column(
             "jurisdiction_path",
             sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
@@ -2710,6 +2919,11 @@ def upgrade() -> None:
             ["decided_by_user_id"], ["users.id"], name=op.f("fk_tracing_contacts_decided_by_user_id_users")
         ),
         sa.ForeignKeyConstraint(
+            ["passenger_id"],
+            ["tracing_passengers.id"],
+            name=op.f("fk_tracing_contacts_passenger_id_tracing_passengers"),
+        ),
+        sa.ForeignKeyConstraint(
             ["person_id"], ["people.id"], name=op.f("fk_tracing_contacts_person_id_people")
         ),
         sa.ForeignKeyConstraint(
@@ -2718,10 +2932,16 @@ def upgrade() -> None:
             name=op.f("fk_tracing_contacts_via_contact_id_tracing_contacts"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tracing_contacts")),
+        sa.UniqueConstraint("case_id", "passenger_id", name=op.f("uq_tracing_contacts_case_id_passenger_id")),
         sa.UniqueConstraint("case_id", "person_id", name=op.f("uq_tracing_contacts_case_id_person_id")),
     )
     with op.batch_alter_table("tracing_contacts", schema=None) as batch_op:
         batch_op.create_index("ix_tracing_contacts_case_id_id", ["case_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_tracing_contacts_jurisdiction_path_decided_at",
+            ["jurisdiction_path", "decided_at"],
+            unique=False,
+        )
         batch_op.create_index(
             "ix_tracing_contacts_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
         )
@@ -2832,6 +3052,7 @@ def downgrade() -> None:
     with op.batch_alter_table("tracing_contacts", schema=None) as batch_op:
         batch_op.drop_index("ix_tracing_contacts_person_id_status")
         batch_op.drop_index("ix_tracing_contacts_jurisdiction_path_id")
+        batch_op.drop_index("ix_tracing_contacts_jurisdiction_path_decided_at")
         batch_op.drop_index("ix_tracing_contacts_case_id_id")
 
     op.drop_table("tracing_contacts")
@@ -2899,6 +3120,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_travel_arrivals_jurisdiction_path_id")
 
     op.drop_table("travel_arrivals")
+    with op.batch_alter_table("tracing_passengers", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_passengers_trip_id_id")
+        batch_op.drop_index("ix_tracing_passengers_person_id_trip_id")
+
+    op.drop_table("tracing_passengers")
     with op.batch_alter_table("tracing_cases", schema=None) as batch_op:
         batch_op.drop_index("ix_tracing_cases_person_id_id")
         batch_op.drop_index("ix_tracing_cases_jurisdiction_path_status_id")
@@ -3001,6 +3227,12 @@ def downgrade() -> None:
         batch_op.drop_index("ix_inspection_findings_inspection_id_id")
 
     op.drop_table("inspection_findings")
+    with op.batch_alter_table("information_tickets", schema=None) as batch_op:
+        batch_op.drop_index("ix_information_tickets_jurisdiction_path_ticket_class_id")
+        batch_op.drop_index("ix_information_tickets_jurisdiction_path_id")
+        batch_op.drop_index(batch_op.f("ix_information_tickets_caller_phone_hash"))
+
+    op.drop_table("information_tickets")
     with op.batch_alter_table("command_incidents", schema=None) as batch_op:
         batch_op.drop_index("ix_command_incidents_state_id")
         batch_op.drop_index("ix_command_incidents_jurisdiction_path_id")
@@ -3178,6 +3410,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_travel_places_parent_code"))
 
     op.drop_table("travel_places")
+    with op.batch_alter_table("tracing_trips", schema=None) as batch_op:
+        batch_op.drop_index("ix_tracing_trips_jurisdiction_path_id")
+
+    op.drop_table("tracing_trips")
     with op.batch_alter_table("tracing_clusters", schema=None) as batch_op:
         batch_op.drop_index("ix_tracing_clusters_jurisdiction_path_id")
 
@@ -3206,6 +3442,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_jobs_status_run_at")
 
     op.drop_table("jobs")
+    with op.batch_alter_table("information_theme_counts", schema=None) as batch_op:
+        batch_op.drop_index("ix_information_theme_counts_district_path_day")
+
+    op.drop_table("information_theme_counts")
+    with op.batch_alter_table("information_policies", schema=None) as batch_op:
+        batch_op.drop_index("ix_information_policies_jurisdiction_path_id")
+
+    op.drop_table("information_policies")
+    with op.batch_alter_table("information_bulletins", schema=None) as batch_op:
+        batch_op.drop_index("ix_information_bulletins_status_id")
+        batch_op.drop_index("ix_information_bulletins_jurisdiction_path_id")
+
+    op.drop_table("information_bulletins")
     with op.batch_alter_table("health_status_changes", schema=None) as batch_op:
         batch_op.drop_index("ix_health_status_changes_person_id_id")
 
