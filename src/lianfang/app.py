@@ -25,6 +25,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = None) -> Runtime:
     """Wire job handlers, periodic scans and event subscriptions. Tests pass their own session factory."""
     from lianfang.accounts import tasks as accounts_tasks
+    from lianfang.analytics import tasks as analytics_tasks
     from lianfang.assignments import tasks as assignments_tasks
     from lianfang.checkins import tasks as checkins_tasks
     from lianfang.command import tasks as command_tasks
@@ -49,6 +50,7 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     control_tasks.register(runtime)
     vaccination_tasks.register(runtime)
     healthcodes_tasks.register(runtime)  # after checkins: installs the door-status provider
+    analytics_tasks.register(runtime)
     return runtime
 
 
@@ -57,6 +59,7 @@ def _routers() -> list[object]:
     from lianfang.accounts import api as accounts_api
     from lianfang.accounts import audit_pages
     from lianfang.accounts import pages as accounts_pages
+    from lianfang.analytics import pages as analytics_pages
     from lianfang.assignments import api as assignments_api
     from lianfang.assignments import pages as assignments_pages
     from lianfang.checkins import api as checkins_api
@@ -143,6 +146,7 @@ def _routers() -> list[object]:
         healthcodes_staff_pages.router,
         vaccination_api.router,
         vaccination_pages.router,
+        analytics_pages.router,
     ]
 
 

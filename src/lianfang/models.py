@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lianfang.accounts import models as accounts_models
+from lianfang.analytics import models as analytics_models
 from lianfang.assignments import models as assignments_models
 from lianfang.checkins import models as checkins_models
 from lianfang.command import models as command_models
@@ -44,5 +45,6 @@ MODULES = (
     healthcodes_models,
     vaccination_models,
     information_models,
+    analytics_models,
 )
 metadata = Base.metadata

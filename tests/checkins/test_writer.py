@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from lianfang.checkins import status
 from lianfang.checkins.async_writer import AsyncGroupWriter
 from lianfang.checkins.models import Scan
-from lianfang.checkins.rules import scan_date
+from lianfang.checkins.rules import NOT_AVAILABLE, Status, scan_date
 from lianfang.checkins.writer import GroupCommitWriter, ScanRow
 from lianfang.core.errors import Invalid
+from lianfang.core.events import EventBus
 from tests.factories.checkins import visitor
 from tests.factories.jurisdictions import make_city
 
@@ -44,7 +47,7 @@ def test_concurrent_rows_share_commits_and_fail_alone(ctx, runtime, session):
     city = make_city(ctx)
     person = visitor(ctx, city["110105001001"], name="陈九")
     session.commit()
-    writer = GroupCommitWriter(runtime.factory, idle_seconds=0.2)
+    writer = GroupCommitWriter(runtime.factory, EventBus(), idle_seconds=0.2)
     good = asyncio.run(_write_all(writer, [_row(ctx.now, 7, f"v{i}") for i in range(40)]))
     assert len({r.scan_id for r in good}) == 40
     assert writer.commits < writer.rows  # rows that arrived together shared commits
@@ -60,8 +63,40 @@ def test_concurrent_rows_share_commits_and_fail_alone(ctx, runtime, session):
     assert isinstance(results[41], Invalid) and results[41].problems[0].field == "person_pseudonym"
     assert results[42].person_id == person.id and results[42].person.name_masked == "陈*"
     assert results[43].duplicate and results[43].scan_id == written[0].scan_id
+    assert results[42].status == NOT_AVAILABLE  # read with the batch (the neutral provider here)
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Scan).where(Scan.venue_id == 7)) == 81
+
+
+class _Batch:
+    needs_session = True
+
+    def __init__(self, fail=False):
+        self.fail, self.asked = fail, []
+
+    def status_for_person(self, session, person_id, now):
+        return Status("green", "未见异常", "no abnormality")
+
+    def statuses_for(self, session, person_ids, now):
+        if self.fail:
+            raise RuntimeError("status store unavailable")
+        self.asked.append(sorted(person_ids))
+        return {pid: Status("red", "集中观察", "central observation") for pid in person_ids if pid != 2}
+
+
+def test_statuses_come_with_the_batch_and_a_failed_read_keeps_the_scans(ctx, runtime, session):
+    bus = EventBus()
+    provider = _Batch()
+    status.install(SimpleNamespace(bus=bus), provider)
+    writer = GroupCommitWriter(runtime.factory, bus, idle_seconds=0.2)
+    done = asyncio.run(_write_all(writer, [_row(ctx.now, 8, f"s{i}", 1 + i % 3) for i in range(6)]))
+    assert [d.status.colour if d.status else None for d in done[:3]] == ["red", None, "red"]
+    assert all(ids and set(ids) <= {1, 2, 3} for ids in provider.asked)  # one read per batch
+    provider.fail = True
+    kept = asyncio.run(_write_all(writer, [_row(ctx.now, 8, "s-after")]))
+    assert kept[0].scan_id and kept[0].status is None  # stored; the request asks on its own
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Scan).where(Scan.venue_id == 8)) == 7
 
 
 @pytest.fixture
@@ -77,7 +112,7 @@ def outside(settings):
 
 
 def test_the_event_loop_writer_on_postgresql(ctx, settings, outside):
-    writer = AsyncGroupWriter(make_url(settings.database_url), connections=2)
+    writer = AsyncGroupWriter(make_url(settings.database_url), EventBus(), connections=2)
     rows = [_row(ctx.now, 900001, f"a{i}") for i in range(30)]
     rows += [_row(ctx.now, 900001, "ghost", None, "h:" + "0" * 64), _row(ctx.now, 900001, "a3")]
 
@@ -91,6 +126,7 @@ def test_the_event_loop_writer_on_postgresql(ctx, settings, outside):
     assert len({r.scan_id for r in first[:30]}) == 30 and not any(r.duplicate for r in first[:30])
     assert isinstance(first[30], Invalid) and first[30].problems[0].field == "id_number"
     assert first[31].duplicate and first[31].scan_id == first[3].scan_id
+    assert first[0].status == NOT_AVAILABLE and first[31].status == NOT_AVAILABLE
     assert [r.scan_id for r in again] == [first[0].scan_id, first[1].scan_id] and all(
         r.duplicate for r in again
     )

@@ -3,8 +3,6 @@ registrar whose own code turns abnormal has their registers suspended."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi.testclient import TestClient
 
 from lianfang.checkins import codes
@@ -13,10 +11,9 @@ from lianfang.control import orders
 from lianfang.control.orders import OrderInput
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
-from lianfang.unithealth import models as unithealth_models
-from lianfang.unithealth.events import MedicineBuyerFlagged
 from tests.factories.accounts import bearer
 from tests.factories.checkins import make_place, scan_body, visitor
+from tests.factories.healthcodes import medicine_duty
 from tests.factories.jurisdictions import make_city
 from tests.factories.travel import days_ago
 
@@ -27,21 +24,7 @@ def test_a_scan_shows_the_order_colour_and_a_popup_as_an_alert(ctx: Ctx, client:
     quarantined = visitor(ctx, city["110105001001"], name="钱隔离")
     order = orders.issue_order(ctx, OrderInput(quarantined.id, "close", days_ago(ctx, 1), edition="bj2020"))
     flagged = visitor(ctx, city["110105001001"], name="孙弹窗")
-    duty = unithealth_models.TestingDuty(
-        id_hash=flagged.id_hash,
-        person_id=flagged.id,
-        jurisdiction_path=flagged.jurisdiction_path,
-        reason="medicine_purchase",
-        popup="4",
-        rule_edition="bj2022-02",
-        source_type="pharmacy_sale",
-        source_id=0,
-        clears_on="test_after_start",
-        started_at=ctx.now - timedelta(hours=1),
-    )
-    ctx.session.add(duty)
-    ctx.session.flush()
-    ctx.publish(MedicineBuyerFlagged(duty.id, 0, duty.id_hash, flagged.id, "fever", duty.started_at, True))
+    medicine_duty(ctx, flagged, hours_ago=1)
     device = bearer(client, place.operator)
     answer = device.post("/api/scans", json=scan_body(place.code.token, quarantined)).json()["status"]
     assert answer["colour"] == ("red" if order.kind == "centralised" else "yellow")

@@ -15,13 +15,11 @@ from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime, run_due_jobs
 from lianfang.healthcodes import nightly, rules, service
 from lianfang.healthcodes.models import HealthStatus, HealthStatusChange
-from lianfang.testing.events import PoolPositive, ResultsRecorded
-from lianfang.testing.models import TemporaryControl
+from lianfang.testing.events import ResultsRecorded
 from lianfang.travel import flags
 from lianfang.travel import service as travel_service
-from lianfang.unithealth import models as unithealth_models
-from lianfang.unithealth.events import MedicineBuyerFlagged
 from tests.factories.control import result
+from tests.factories.healthcodes import medicine_duty, pool_positive
 from tests.factories.travel import CHENGGUAN, days_ago, make_world, stay, today
 
 
@@ -62,26 +60,7 @@ def test_an_order_moves_from_centralised_to_home_by_date(ctx: Ctx) -> None:
 
 def test_pool_positive_raises_3_and_the_recheck_clears_it(ctx: Ctx) -> None:
     world = make_world(ctx)
-    result(ctx, world.person, "positive", ctx.now - timedelta(hours=2))
-    tube_id = ctx.session.scalars(select(TemporaryControl.tube_id)).first()
-    control = TemporaryControl(
-        person_id=world.person.id,
-        tube_id=tube_id or 1,
-        jurisdiction_path=world.person.jurisdiction_path,
-        community_id=world.person.community_id,
-        raised_at=ctx.now - timedelta(hours=1),
-    )
-    if tube_id is None:
-        from lianfang.testing.models import Sample
-
-        control.tube_id = ctx.session.scalars(select(Sample.tube_id)).first() or 0
-    ctx.session.add(control)
-    ctx.session.flush()
-    ctx.publish(
-        PoolPositive(
-            control.tube_id, None, "T1", (world.person.id,), ctx.now, world.person.jurisdiction_path, 1
-        )
-    )
+    control = pool_positive(ctx, world.person)
     assert _stored(ctx, world.person.id) == ("green", "3")
     control.lifted_at, control.lifted_reason = ctx.now, "recheck_negative"
     ctx.session.flush()
@@ -91,22 +70,7 @@ def test_pool_positive_raises_3_and_the_recheck_clears_it(ctx: Ctx) -> None:
 
 def test_medicine_duty_raises_4_and_a_negative_result_clears_it_at_midnight(ctx: Ctx) -> None:
     world = make_world(ctx)
-    started = ctx.now - timedelta(hours=3)
-    duty = unithealth_models.TestingDuty(
-        id_hash=world.person.id_hash,
-        person_id=world.person.id,
-        jurisdiction_path=world.person.jurisdiction_path,
-        reason="medicine_purchase",
-        popup="4",
-        rule_edition="bj2022-02",
-        source_type="pharmacy_sale",
-        source_id=0,
-        clears_on="test_after_start",
-        started_at=started,
-    )
-    ctx.session.add(duty)
-    ctx.session.flush()
-    ctx.publish(MedicineBuyerFlagged(duty.id, 0, duty.id_hash, world.person.id, "fever", started, True))
+    duty = medicine_duty(ctx, world.person)
     assert _stored(ctx, world.person.id) == ("green", "4")
     tested = ctx.now - timedelta(hours=1)
     result(ctx, world.person, "negative", tested)

@@ -3,8 +3,6 @@ the community's decision, and the walls around staff reads."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -16,31 +14,17 @@ from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
 from lianfang.healthcodes import keys, tokens
 from lianfang.healthcodes.models import Appeal
-from lianfang.testing.events import PoolPositive
-from lianfang.testing.models import Sample, TemporaryControl
+from lianfang.people.models import Person
 from tests.factories.accounts import bearer, csrf_of, make_user, page_login
-from tests.factories.control import result
+from tests.factories.healthcodes import pool_positive
 from tests.factories.people import make_person, resident_bearer, valid_id_number
 from tests.factories.travel import days_ago, make_world
 
 
-def _pool_positive(ctx: Ctx, person_id: int, path: str, community_id: int) -> None:
-    person = ctx.session.get(__import__("lianfang.people.models", fromlist=["Person"]).Person, person_id)
+def _pool_positive(ctx: Ctx, person_id: int) -> None:
+    person = ctx.session.get(Person, person_id)
     assert person is not None
-    result(ctx, person, "negative", ctx.now - timedelta(hours=3))
-    tube_id = ctx.session.scalars(select(Sample.tube_id).where(Sample.person_id == person_id)).first()
-    assert tube_id is not None
-    ctx.session.add(
-        TemporaryControl(
-            person_id=person_id,
-            tube_id=tube_id,
-            jurisdiction_path=path,
-            community_id=community_id,
-            raised_at=ctx.now - timedelta(hours=1),
-        )
-    )
-    ctx.session.flush()
-    ctx.publish(PoolPositive(tube_id, None, "P1", (person_id,), ctx.now, path, 1))
+    pool_positive(ctx, person)
 
 
 def test_resident_sees_code_with_reasons_and_a_verifiable_token(ctx: Ctx, client: TestClient) -> None:
@@ -74,7 +58,7 @@ def test_appeal_from_the_page_goes_to_the_community_and_the_decision_clears_it(
     runtime: Runtime,  # type: ignore[no-untyped-def]
 ) -> None:
     world = make_world(ctx)
-    _pool_positive(ctx, world.person.id, world.person.jurisdiction_path, world.person.community_id)
+    _pool_positive(ctx, world.person.id)
     resident = resident_bearer(client, ctx.session, ctx.settings, "13900000001")
     assert resident.get("/api/me/healthcode").json()["own"][0]["popups"] == ["3"]
     token = csrf_of(resident, "/me/healthcode")
@@ -169,7 +153,7 @@ def test_hotline_operator_files_for_a_caller_and_staff_reads_are_walled(
     world = make_world(ctx)
     number = valid_id_number()
     caller = make_person(ctx, world.community, name="赵六", id_number=number)
-    _pool_positive(ctx, caller.id, caller.jurisdiction_path, caller.community_id)
+    _pool_positive(ctx, caller.id)
     command = page_login(client, world.city_command)
     form = command.get("/healthcodes/hotline")
     assert form.status_code == 200
@@ -204,7 +188,7 @@ def test_hotline_operator_files_for_a_caller_and_staff_reads_are_walled(
 
 def test_bulk_decision_reports_each_problem(ctx: Ctx, client: TestClient) -> None:
     world = make_world(ctx)
-    _pool_positive(ctx, world.person.id, world.person.jurisdiction_path, world.person.community_id)
+    _pool_positive(ctx, world.person.id)
     worker = page_login(client, world.worker)
     from lianfang.healthcodes import appeals as appeal_service
 

@@ -56,6 +56,9 @@ _VACCINATION_RW = {"vaccination.read", "vaccination.write"}
 # Checking a presented health code (healthcodes.check_pages, RULES.md §4.1 「红码禁止、黄码限制、绿码通行」):
 # venues, police checkpoints (公安检查站), communities and the command scan residents' signed QR codes.
 _CODE_CHECK = {"healthcodes.check"}
+# Situation analysis (analytics module, R24): the command dashboard; the city office refreshes it on demand.
+_ANALYTICS_CITY = {"analytics.read", "analytics.refresh"}
+_ANALYTICS_DISTRICT = {"analytics.read"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
@@ -72,6 +75,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _HEALTHCODES
         | _VACCINATION_RW
         | _CODE_CHECK
+        | _ANALYTICS_CITY
     ),
     "city_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
@@ -83,7 +87,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _CONTROL_DECIDE
     | _HEALTHCODES
     | _VACCINATION_RW
-    | _CODE_CHECK,
+    | _CODE_CHECK
+    | _ANALYTICS_CITY,
     "district_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
     )
@@ -94,7 +99,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _CONTROL_DECIDE
     | _HEALTHCODES
     | _VACCINATION_RW
-    | _CODE_CHECK,
+    | _CODE_CHECK
+    | _ANALYTICS_DISTRICT,
     "community_worker": frozenset(_REGISTRY_RW | _WORK | _UNITS_OVERSIGHT)
     | {"testing.read", "testing.sample"}
     | _TRAVEL_COMMUNITY

@@ -8,8 +8,8 @@ alone (`status_for_person`, which derives it)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
-from datetime import date, datetime
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -35,9 +35,7 @@ def as_door_status(colour: str, popups: str) -> Status:
     return Status(colour, zh, en, popups=popups)
 
 
-def _fresh(
-    person_ids: Collection[int], stored: Iterable[tuple[int, str, str, date | None]], now: datetime
-) -> dict[int, Status]:
+def _fresh(person_ids: Collection[int], stored: Iterable[Sequence[Any]], now: datetime) -> dict[int, Status]:
     today = local_date(now)
     out = dict.fromkeys(person_ids, as_door_status("green", ""))
     for person_id, colour, popups, next_change_on in stored:
@@ -71,7 +69,7 @@ class HealthCodeProvider:
         h = HealthStatus
         stmt = select(h.person_id, h.colour, h.popups, h.next_change_on)
         found = session.execute(stmt.where(among(session, h.person_id, person_ids)))
-        return _fresh(person_ids, found.tuples(), now)
+        return _fresh(person_ids, found, now)
 
     async def statuses_async(
         self, conn: Any, person_ids: Collection[int], now: datetime

@@ -133,7 +133,20 @@ def round_page(
     )
     place = access_jurisdiction(ctx.session, ctx.actor, place_id or 0)
     total, kids = progress.breakdown(ctx.session, item.id, place)
-    return _render(request, "testing/round.html", item=item, place=place, total=total, kids=kids, now=ctx.now)
+    areas = repository.round_area_list(ctx.session, item.id)
+    names = repository.jurisdiction_names(ctx.session, {a.jurisdiction_id for a in areas})
+    return _render(
+        request,
+        "testing/round.html",
+        item=item,
+        place=place,
+        total=total,
+        kids=kids,
+        now=ctx.now,
+        areas=areas,
+        area_names=names,
+        zone_kinds=rules.ZONE_KINDS,
+    )
 
 
 @router.post("/testing/rounds/{round_id}/refresh", dependencies=[Depends(check_csrf)])

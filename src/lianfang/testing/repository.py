@@ -118,6 +118,14 @@ def round_area_list(session: Session, round_id: int) -> list[RoundArea]:
     return list(session.scalars(stmt))
 
 
+def jurisdiction_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    rows = session.execute(select(Jurisdiction.id, Jurisdiction.name).where(Jurisdiction.id.in_(wanted)))
+    return {int(i): str(n) for i, n in rows}
+
+
 def visible_rounds_filter(actor: Actor) -> ColumnElement[bool]:
     """Rounds over the actor's subtree, or over an area containing the actor's home (a community worker
     follows the city-wide round in their community)."""

@@ -22,7 +22,8 @@ from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name, normalise_id_number
 from lianfang.tracing import propose as proposing
-from lianfang.tracing import outside, repository, rules, trips
+from lianfang.tracing import outside as outside_contacts
+from lianfang.tracing import repository, rules, trips
 from lianfang.tracing.access import WRITE, access_case, access_contacts
 from lianfang.tracing.events import ContactConfirmed
 from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
@@ -129,7 +130,7 @@ def propose(ctx: Ctx, case_id: int) -> ProposeResult:
     }
     first = proposing.propose_for_case(ctx.session, case, ruleset, start, end)
     made, updated = _store(ctx, case, first, existing)
-    made += outside.store(ctx, case, trips.mates(ctx.session, case, start, end))
+    made += outside_contacts.store(ctx, case, trips.mates(ctx.session, case, start, end))
     secondary = 0
     if ruleset.secondary:
         close = [

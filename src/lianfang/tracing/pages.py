@@ -176,6 +176,7 @@ def _case_view(
         person=views.person_label(person),
         window=(start, end),
         timeline=views.timeline(ctx, case),
+        trips=views.trip_summary(ctx, case),
         contacts=rows,
         counts=counts,
         total=sum(counts.values()),

@@ -43,6 +43,8 @@ class TripMate:
     city: str
     phone_sealed: str
     id_masked: str
+    trip_id: int
+    seat: str
 
 
 def _day_start(day: date) -> datetime:
@@ -122,6 +124,8 @@ def mates(session: Session, case: TracingCase, start: datetime, end: datetime) -
                     p.city,
                     p.phone_sealed,
                     p.id_masked,
+                    ct.trip.id,
+                    p.seat or "",
                 )
             )
     return out

@@ -70,13 +70,53 @@ def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
     return out
 
 
+TRIP_MATES_SHOWN = 50  # close fellow passengers listed per trip on the case page (the API lists all)
+
+
+def trip_summary(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
+    """The case's trips with their fellow passengers as the transport rules judge them now."""
+    start, end = case_window(ctx, case)
+    case_trips = trips.case_trips(ctx.session, case, start, end)
+    mates = trips.mates(ctx.session, case, start, end)
+    labels = repository.labels_by_ids(ctx.session, [m.person_id for m in mates])
+    out = []
+    for ct in case_trips:
+        mine = [m for m in mates if m.trip_id == ct.trip.id]
+        shown = [
+            {
+                "name": mask_name(labels[m.person_id].name if m.person_id in labels else m.name or "?"),
+                "registered": m.person_id is not None,
+                "city": m.city,
+                "seat": m.seat,
+                "category": m.category,
+                "why": m.why,
+                "id_masked": m.id_masked,
+            }
+            for m in mine
+            if m.category == "close"
+        ]
+        out.append(
+            {
+                "trip": ct.trip,
+                "seat": ct.seat_text,
+                "source": ct.source,
+                "close": sum(m.category == "close" for m in mine),
+                "general": sum(m.category == "general" for m in mine),
+                "outside": sum(m.person_id is None for m in mine),
+                "mates": shown[:TRIP_MATES_SHOWN],
+                "rule": rules.transport_rule(case.rule_edition),
+            }
+        )
+    return out
+
+
 @dataclass(frozen=True)
 class TimelineItem:
     start: datetime
     end: datetime | None
     kind: str  # scan | place | transport | household | unit
     text: str
-    source: str  # scan | interview | registry
+    source: str  # scan | interview | registry | manifest
 
 
 def timeline(ctx: Ctx, case: TracingCase) -> list[TimelineItem]:
@@ -113,6 +153,11 @@ def timeline(ctx: Ctx, case: TracingCase) -> list[TimelineItem]:
                 e.started_at, e.ended_at, e.kind, text + (f" · {e.note}" if e.note else ""), "interview"
             )
         )
+    for ct in trips.case_trips(ctx.session, case, start, end):
+        if ct.source == "manifest":
+            mode = rules.TRANSPORT_MODES.get(ct.trip.mode, ("", ""))[0]
+            text = f"{mode} {ct.trip.number} {ct.seat_text}".strip()
+            items.append(TimelineItem(ct.at, None, "transport", text, "manifest"))
     items.sort(key=lambda i: i.start)
     person = ctx.session.get(Person, case.person_id)
     context: list[TimelineItem] = []
