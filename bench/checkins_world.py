@@ -1,6 +1,7 @@
 """A world for the scan benchmarks: a fresh PostgreSQL database built by the migrations, a district
 with one community, venues with operators and codes (through the services), persons bulk-loaded with
-COPY, an API token for each venue's operator, and today's partitions. Plus a way to run a server."""
+COPY (one in ten with a stored health code), an API token for each venue's operator, and today's
+partitions. Plus a way to run a server."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ from lianfang.venues import service as venues_service
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway account in a throwaway database)
+# One visitor in ten has a stored health code (yellow or red, some with pop-up ④), valid for a week, as
+# after a nightly pass; the others have none (green). The venues' registrars (the first persons) stay
+# green, or their codes would be suspended.
+STATUSES = """
+INSERT INTO health_statuses (person_id, jurisdiction_path, colour, popups, edition, facts,
+                             next_change_on, derived_at, changed_at)
+SELECT id, jurisdiction_path, CASE WHEN id % 20 = 0 THEN 'red' ELSE 'yellow' END,
+       CASE WHEN id % 30 = 0 THEN '4' ELSE '' END, 'bj2022-02', '[]', current_date + 7, now(), now()
+FROM people WHERE id % 10 = 0 AND id > 100
+"""
 
 
 @dataclass
@@ -104,6 +115,8 @@ def build(name: str, n_persons: int, n_venues: int) -> World:
             world.tokens.append(accounts_service.issue_api_token(ctx, user.id, "bench gate"))
             world.code_tokens.append(code.token)
             world.venue_ids.append(venue.id)
+    with engine.begin() as conn:
+        conn.execute(text(STATUSES))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))  # a served database has statistics (autovacuum would, later)
     engine.dispose()

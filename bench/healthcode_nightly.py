@@ -6,9 +6,10 @@ HC_BENCH_DUE (default 100,000: people whose facts change by date tonight).
 
 What it does:
 1. builds the schema with the migrations and loads the persons (INSERT … SELECT over generate_series), a
-   stored status for every one of them (pop-up ② for the due share, green with a later change for the
-   rest), and for the due share an inbound observation whose pop-up ② ended yesterday, also stored as the
-   row's live fact — the commonest date-based change (入境隔离期满后次日自动解除);
+   stored status for every one of them with its live facts: for the due share an inbound observation
+   whose pop-up ② ended yesterday (入境隔离期满后次日自动解除), 70 % of them with nothing else (their row is
+   cleared set-based) and 30 % also with a travel flag (pop-up ①) for 5 more days (derived); the rest of
+   the population a travel flag ending on a later day;
 2. baseline, same run: one plain indexed `UPDATE health_statuses … WHERE next_change_on <= today` (the least
    any pass must write for those rows);
 3. times `healthcodes.nightly.run_pass` at 00:01 (reads the due rows on their index with the facts stored
@@ -39,15 +40,24 @@ from lianfang.healthcodes import nightly, rules
 PERSONS = int(os.environ.get("HC_BENCH_PERSONS", "1000000"))
 DUE = int(os.environ.get("HC_BENCH_DUE", "100000"))
 
-STATUSES_SQL = """
+_INBOUND = """json_build_object('kind', 'inbound', 'ref', 'travel_observation:' || g,
+  'since', CAST(:since AS text), 'ends_on', CAST(CAST(:today AS date) - 1 AS text), 'cleared_at', NULL,
+  'detail', '')"""
+_FLAG = """json_build_object('kind', 'travel_flag', 'ref', 'travel_flag:' || g, 'since', CAST(:since AS text),
+  'ends_on', CAST(CAST(:today AS date) + {days} AS text), 'cleared_at', NULL, 'detail', '420106')"""
+# Due rows: 70 % lose their last fact tonight (cleared set-based), 30 % keep another one (derived).
+STATUSES_SQL = f"""
 INSERT INTO health_statuses (person_id, jurisdiction_path, colour, popups, edition, facts, next_change_on,
-  derived_at, changed_at)
-SELECT g, '/1/' || (2 + g % :n) || '/', 'green', CASE WHEN g <= :due THEN '2' ELSE '' END, 'bj2022-11',
-  CASE WHEN g <= :due THEN json_build_array(json_build_object('kind', 'inbound',
-    'ref', 'travel_observation:' || g, 'since', CAST(:since AS text),
-    'ends_on', CAST(CAST(:today AS date) - 1 AS text), 'cleared_at', NULL, 'detail', ''))
-    ELSE CAST('[]' AS json) END,
-  CASE WHEN g <= :due THEN CAST(:today AS date) ELSE CAST(:today AS date) + 1 + g % 20 END, :t, :t
+  clears_on, derived_at, changed_at)
+SELECT g, '/1/' || (2 + g % :n) || '/', 'green',
+  CASE WHEN g <= :full THEN '2' WHEN g <= :due THEN '1,2' ELSE '1' END, 'bj2022-11',
+  CASE WHEN g <= :full THEN json_build_array({_INBOUND})
+       WHEN g <= :due THEN json_build_array({_INBOUND}, {_FLAG.format(days=5)})
+       ELSE json_build_array({_FLAG.format(days="1 + g % 20")}) END,
+  CASE WHEN g <= :due THEN CAST(:today AS date) ELSE CAST(:today AS date) + 2 + g % 20 END,
+  CASE WHEN g <= :full THEN CAST(:today AS date) WHEN g <= :due THEN CAST(:today AS date) + 6
+       ELSE CAST(:today AS date) + 2 + g % 20 END,
+  :t, :t
 FROM generate_series(1, :p) g
 """
 OBSERVATIONS_SQL = """
@@ -73,7 +83,8 @@ def load(engine: Engine, now_today: date, t: datetime) -> None:
         conn.execute(text(COMMUNITIES_SQL), {"n": COMMUNITIES})
         conn.execute(text(PEOPLE_SQL), {"n": COMMUNITIES, "p": PERSONS, "t": t})
         since = (t - timedelta(days=22)).isoformat()
-        params = {"n": COMMUNITIES, "p": PERSONS, "due": DUE, "today": now_today, "t": t, "since": since}
+        params = {"n": COMMUNITIES, "p": PERSONS, "due": DUE, "full": DUE * 7 // 10, "today": now_today}
+        params |= {"t": t, "since": since}
         conn.execute(text(STATUSES_SQL), params)
         conn.execute(text(OBSERVATIONS_SQL), params)
         conn.execute(text("SET session_replication_role = origin"))

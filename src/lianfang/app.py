@@ -51,10 +51,14 @@ def build_runtime(settings: Settings, factory: sessionmaker[Session] | None = No
     vaccination_tasks.register(runtime)
     healthcodes_tasks.register(runtime)  # after checkins: installs the door-status provider
     analytics_tasks.register(runtime)
+    from lianfang.analytics import panels as analytics_panels
+    from lianfang.supply import overview as supply_overview
+
+    analytics_panels.install("supply", supply_overview.panel)  # a sibling's panel on the dashboard
     return runtime
 
 
-def _routers() -> list[object]:
+def _routers() -> list[object]:  # noqa: PLR0915 (one import and one entry per router)
     from lianfang import home
     from lianfang.accounts import api as accounts_api
     from lianfang.accounts import audit_pages
@@ -81,15 +85,21 @@ def _routers() -> list[object]:
     from lianfang.healthcodes import pages as healthcodes_pages
     from lianfang.healthcodes import staff_pages as healthcodes_staff_pages
     from lianfang.healthcodes import verify_api as healthcodes_verify_api
+    from lianfang.information import api as information_api
+    from lianfang.information import pages as information_pages
+    from lianfang.information import public_pages as information_public_pages
+    from lianfang.information import ticket_pages as information_ticket_pages
     from lianfang.jurisdictions import api as jurisdictions_api
     from lianfang.jurisdictions import pages as jurisdictions_pages
     from lianfang.people import api as people_api
     from lianfang.people import pages as people_pages
+    from lianfang.supply import pages as supply_pages
     from lianfang.testing import api as testing_api
     from lianfang.testing import pages as testing_pages
     from lianfang.tracing import api as tracing_api
     from lianfang.tracing import overview_pages as tracing_overview_pages
     from lianfang.tracing import pages as tracing_pages
+    from lianfang.tracing import trip_web as tracing_trip_web
     from lianfang.travel import api as travel_api
     from lianfang.travel import pages as travel_pages
     from lianfang.unithealth import api as unithealth_api
@@ -128,6 +138,8 @@ def _routers() -> list[object]:
         tracing_api.router,
         tracing_pages.router,
         tracing_overview_pages.router,
+        tracing_trip_web.api,
+        tracing_trip_web.pages,
         unithealth_api.router,
         unithealth_pages.router,
         enforcement_api.router,
@@ -147,6 +159,11 @@ def _routers() -> list[object]:
         vaccination_api.router,
         vaccination_pages.router,
         analytics_pages.router,
+        supply_pages.router,  # with supply's API routes
+        information_api.router,
+        information_pages.router,
+        information_ticket_pages.router,
+        information_public_pages.router,
     ]
 
 

@@ -16,6 +16,7 @@ from lianfang.information import models as information_models
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
 from lianfang.sim import models as sim_models
+from lianfang.supply import models as supply_models
 from lianfang.testing import models as testing_models
 from lianfang.tracing import models as tracing_models
 from lianfang.travel import models as travel_models
@@ -46,5 +47,6 @@ MODULES = (
     vaccination_models,
     information_models,
     analytics_models,
+    supply_models,
 )
 metadata = Base.metadata

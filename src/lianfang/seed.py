@@ -19,6 +19,7 @@ from lianfang.accounts.models import User
 from lianfang.assignments.service import issue_assignment
 from lianfang.command.demo import seed_command
 from lianfang.config import Settings
+from lianfang.control.demo import seed_control
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import end_of_local_day, local_date, utcnow
 from lianfang.core.context import Ctx
@@ -27,6 +28,7 @@ from lianfang.core.events import EventBus
 from lianfang.core.tabular import ImportReport
 from lianfang.enforcement.demo import seed_enforcement
 from lianfang.healthcodes import service as healthcodes_service
+from lianfang.information.demo import seed_information
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions import service as jurisdictions
 from lianfang.jurisdictions.models import Jurisdiction
@@ -201,8 +203,10 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
         run = latest_run(session)  # the outbreak's detected cases, opened and traced (tracing module)
         if run is not None:
             progress(demo_cases(session, settings, run))
+            progress(seed_control(_ctx(session, settings)))  # zones, orders, a site, reports, a round
             progress(demo_travel(session, settings, run))
         progress(demo_vaccination(session, settings))  # doses for most people, coverage refreshed
+        progress(seed_information(office))  # yesterday's bulletin published, a few hotline tickets
         changed = healthcodes_service.rebuild(ctx)  # the set-based loaders above publish no events
         progress(f"health codes: {changed:,} people not green")
     return f"demo city ready: {len(users)} staff accounts, {issued} work items"

@@ -99,6 +99,21 @@ def test_statuses_come_with_the_batch_and_a_failed_read_keeps_the_scans(ctx, run
     assert session.scalar(select(func.count()).select_from(Scan).where(Scan.venue_id == 8)) == 7
 
 
+class _Stored(_Batch):
+    """Stored statuses as a relation the event-loop writer's statement joins: person 1 is red, person 2
+    is due to be re-derived (left to the one-person read), nobody else has a row."""
+
+    stored_statuses_sql = (
+        "SELECT * FROM (VALUES (1, 'red', '', NULL::date), (2, 'red', '', DATE '2000-01-01')) "
+        "AS v(person_id, colour, popups, next_change_on)"
+    )
+
+    def from_stored(self, stored, now):
+        if stored is None:
+            return Status("green", "未见异常", "no abnormality")
+        return None if stored[2] is not None else Status(stored[0], "集中观察", "central observation")
+
+
 @pytest.fixture
 def outside(settings):
     """A real connection outside the test's transaction (the event-loop writer commits for real)."""
@@ -131,5 +146,18 @@ def test_the_event_loop_writer_on_postgresql(ctx, settings, outside):
         r.duplicate for r in again
     )
     assert writer.commits >= 2
+    bus = EventBus()
+    status.install(SimpleNamespace(bus=bus), _Stored())
+    joined = AsyncGroupWriter(make_url(settings.database_url), bus, connections=1)
+
+    async def run_joined():
+        done = await _write_all(joined, [_row(ctx.now, 900002, f"j{p}", p) for p in (1, 2, 3)])
+        retried = await _write_all(joined, [_row(ctx.now, 900002, "j1", 1)])
+        await joined.aclose()
+        return done + retried
+
+    done = asyncio.run(run_joined())
+    assert [d.status.colour if d.status else None for d in done] == ["red", None, "green", "red"]
+    assert done[3].duplicate and done[3].scan_id == done[0].scan_id
     with outside.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM scans WHERE venue_id = 900001")).scalar_one() == 30

@@ -14,7 +14,9 @@ from lianfang.testing.models import Sample, Tube, TubeResult
 _serial = count(1)
 
 
-def result(ctx: Ctx, person: Person, value: str, at: datetime, publish: bool = False) -> None:
+def result(
+    ctx: Ctx, person: Person, value: str, at: datetime, publish: bool = False, round_id: int | None = None
+) -> None:
     tube = Tube(
         barcode=f"C{next(_serial):09d}",
         kind="individual",
@@ -24,6 +26,7 @@ def result(ctx: Ctx, person: Person, value: str, at: datetime, publish: bool = F
         jurisdiction_path=person.jurisdiction_path,
         status="resulted",
         opened_at=at,
+        round_id=round_id,
     )
     ctx.session.add(tube)
     ctx.session.flush()
@@ -33,6 +36,7 @@ def result(ctx: Ctx, person: Person, value: str, at: datetime, publish: bool = F
         jurisdiction_path=person.jurisdiction_path,
         community_id=person.community_id,
         sampled_at=at,
+        round_id=round_id,
     )
     ctx.session.add_all([sample, TubeResult(tube_id=tube.id, result=value, reported_at=at, recorded_at=at)])
     ctx.session.flush()

@@ -4,11 +4,11 @@ which derives it (so the scan answers with the derived status, not the stale row
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from lianfang.control import orders
 from lianfang.control.orders import OrderInput
@@ -68,54 +68,23 @@ def test_the_batch_read_agrees_with_the_one_person_read(ctx: Ctx, client: TestCl
     assert answers[stale.id]["colour"] == "green"  # derived at the door, not the stale stored red
 
 
-def test_the_event_loop_read_on_postgresql(ctx: Ctx, settings) -> None:  # type: ignore[no-untyped-def]
-    """`statuses_async` on a psycopg connection of its own (in a transaction that is rolled back)."""
-    if not settings.database_url.startswith("postgresql"):
-        pytest.skip("the event-loop writer serves PostgreSQL")
-    import psycopg
-    from sqlalchemy.engine import make_url
-
-    from lianfang.core.group_commit import conninfo
-
-    today = local_date(ctx.now)
-
-    async def run() -> dict[int, object]:
-        conn = await psycopg.AsyncConnection.connect(conninfo(make_url(settings.database_url)))
-        try:
-            async with conn.cursor() as cur:
-                await cur.execute(
-                    "INSERT INTO jurisdictions (code, name, name_en, level, path, active) "
-                    "VALUES ('X9', 'x', 'x', 'community', '/x9/', true) RETURNING id"
-                )
-                (community,) = await cur.fetchone()  # type: ignore[misc]
-                ids = []
-                for n in range(3):
-                    await cur.execute(
-                        "INSERT INTO people (pseudonym, name, id_kind, id_hash, id_sealed, id_masked, "
-                        "nationality, community_id, jurisdiction_path, address, created_at, updated_at) "
-                        "VALUES (%s, 'x', 'other', %s, 'x', 'x', 'CHN', %s, '/x9/', '', now(), now()) "
-                        "RETURNING id",
-                        (f"door-batch-{n}", f"door-batch-{n}", community),
-                    )
-                    ids.append((await cur.fetchone())[0])  # type: ignore[index]
-                rows = [(ids[1], "yellow", "1,4", today + timedelta(days=3)), (ids[2], "red", "", today)]
-                for pid, colour, popups, next_on in rows:
-                    await cur.execute(
-                        "INSERT INTO health_statuses (person_id, jurisdiction_path, colour, popups, edition, "
-                        "facts, next_change_on, derived_at, changed_at) "
-                        "VALUES (%s, '/x9/', %s, %s, 'bj2020', '[]', %s, now(), now())",
-                        (pid, colour, popups, next_on),
-                    )
-            found = await HealthCodeProvider().statuses_async(conn, ids, ctx.now)
-            return {"ids": ids, "found": found}
-        finally:
-            await conn.rollback()
-            await conn.close()
-
-    out = asyncio.run(run())
-    ids, found = out["ids"], out["found"]
-    assert isinstance(ids, list) and isinstance(found, dict)
-    assert found[ids[0]].colour == "green" and not found[ids[0]].alert
-    assert (found[ids[1]].colour, found[ids[1]].popups, found[ids[1]].alert) == ("yellow", "1,4", True)
-    assert "①④" in found[ids[1]].label_zh
-    assert ids[2] not in found  # due today: re-derived by the one-person read
+def test_the_stored_relation_reads_like_the_batch(ctx: Ctx) -> None:
+    """The relation the PostgreSQL scan statement joins (`stored_statuses_sql`), decoded by
+    `from_stored`, says what `statuses_for` says (read here on its own)."""
+    if ctx.session.get_bind().dialect.name != "postgresql":
+        pytest.skip("the relation is joined by the PostgreSQL batch statement")
+    city = make_city(ctx)
+    plain = visitor(ctx, city["110105001001"], name="周无码")
+    ordered = visitor(ctx, city["110105001001"], name="吴隔离")
+    orders.issue_order(ctx, OrderInput(ordered.id, "close", days_ago(ctx, 1), edition="bj2020"))
+    stale = visitor(ctx, city["110105001001"], name="郑过期")
+    _stale_red(ctx, stale)
+    provider = HealthCodeProvider()
+    ids = [plain.id, ordered.id, stale.id]
+    among = ", ".join(map(str, ids))
+    sql = f"SELECT * FROM ({provider.stored_statuses_sql}) st WHERE st.person_id IN ({among})"
+    stored = {r[0]: r[1:] for r in ctx.session.execute(text(sql))}
+    joined = {pid: provider.from_stored(stored.get(pid), ctx.now) for pid in ids}
+    batch = provider.statuses_for(ctx.session, ids, ctx.now)
+    assert joined[stale.id] is None and stale.id not in batch
+    assert {pid: s for pid, s in joined.items() if s is not None} == batch

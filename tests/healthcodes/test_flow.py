@@ -79,8 +79,21 @@ def test_medicine_duty_raises_4_and_a_negative_result_clears_it_at_midnight(ctx:
     assert duty.cleared_at is not None
     assert _stored(ctx, world.person.id) == ("green", "4")  # 当日24时前结果出来的，过了24时才取消
     midnight = replace(ctx, now=rules.start_of_day(today(ctx) + timedelta(days=1)) + timedelta(minutes=1))
-    nightly.run_pass(midnight)
+    row = ctx.session.get(HealthStatus, world.person.id)
+    assert row is not None and row.clears_on == today(ctx) + timedelta(days=1)
+    assert nightly.run_pass(midnight) == 1  # cleared set-based: every fact on the row is over
     assert _stored(midnight, world.person.id) == ("green", "")
+    assert ctx.session.get(HealthStatus, world.person.id) is None
+    last = ctx.session.scalars(
+        select(HealthStatusChange)
+        .where(HealthStatusChange.person_id == world.person.id)
+        .order_by(HealthStatusChange.id.desc())
+    ).first()
+    assert last is not None and (last.cause, last.before_popups, last.after_popups) == (
+        "nightly pass 24:00",
+        "4",
+        "",
+    )
 
 
 def test_a_listed_county_flags_1_through_the_job_and_verification_clears_it(

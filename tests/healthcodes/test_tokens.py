@@ -182,6 +182,9 @@ def test_the_action_at_the_gate():
     assert popup.code == "restrict" and "绿码通行" not in popup.zh
     assert "①④" in popup.zh and "不得按绿码放行" in popup.zh and "not a plain green" in popup.en
     assert tokens.action_for("red", ["3"]).code == "refuse" and "③" in tokens.action_for("red", ["3"]).zh
+    assert (popup.headline_zh, popup.headline_en) == ("弹窗限制：限制通行", "Pop-up: restricted")
+    assert popup.zh == f"{popup.headline_zh}（{popup.note_zh}）" and popup.note_en in popup.en
+    assert green.note_zh == "" and green.zh == green.headline_zh
     assert tokens.PRINCIPLE[0] == "红码禁止、黄码限制、绿码通行"
     refused = rejected(token(key=OTHER)).as_dict()
     assert refused["valid"] is False and refused["action"] == "refuse" and "不予通行" in refused["action_zh"]

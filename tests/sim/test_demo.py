@@ -13,11 +13,13 @@ from lianfang import seed
 from lianfang.accounts.models import User
 from lianfang.assignments.models import Assignment
 from lianfang.config import Settings
+from lianfang.control.models import ControlOrder, ControlZone, HealthReport, IsolationRoom
 from lianfang.core.clock import utcnow
 from lianfang.core.db import make_engine, make_session_factory
 from lianfang.core.migrate import upgrade
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.testing.models import RoundProgress, TemporaryControl, Tube
+from lianfang.people.models import Building
+from lianfang.testing.models import RoundArea, RoundProgress, TemporaryControl, Tube
 from lianfang.units.models import UnitOfficer
 from lianfang.venues.models import Venue
 from tests.conftest import TEST_KEYS
@@ -56,6 +58,8 @@ def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.M
         kinds &= Assignment.kind.not_like("command.%")  # the command step's directives and follow-ups
         kinds &= Assignment.kind.not_like("enforcement.%") & Assignment.kind.not_like("unithealth.%")
         kinds &= Assignment.kind.not_like("testing.%")  # the testing step's recalls of a positive pool
+        kinds &= Assignment.kind.not_like("control.%")  # the control step's proposal, test orders, fever
+        kinds &= Assignment.kind.not_like("information.%")  # the information step's hotline tickets
         items = session.scalars(select(Assignment).where(kinds)).all()
         assert len(items) == 5 and {i.owner_jurisdiction_id for i in items} == {
             homes["chaoyang"].id,
@@ -70,6 +74,15 @@ def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.M
         progress = session.scalars(select(RoundProgress)).all()
         assert sum(p.sampled for p in progress) < sum(p.expected for p in progress)
         assert sum(p.positive_pools for p in progress) >= 1
+        # The control step: zones around a demo case, orders, an isolation site, reports, a zones' round.
+        zones = session.scalars(select(ControlZone)).all()
+        assert {z.level for z in zones} >= {"high", "medium"}
+        assert session.scalar(select(func.count()).select_from(ControlOrder)) >= 1
+        assert session.scalar(select(func.count()).select_from(IsolationRoom)) >= 1
+        assert session.scalar(select(func.count()).select_from(HealthReport)) >= 1
+        assert session.scalar(select(func.count()).select_from(Building)) >= 1
+        areas = session.scalars(select(RoundArea).where(RoundArea.zone_ref.like("control_zone:%"))).all()
+        assert {a.zone_kind for a in areas} >= {"high", "medium"}
     engine.dispose()
 
 

@@ -101,3 +101,44 @@ def test_chain_graph_is_layered_and_escaped():
     assert "A&lt;1&gt;" in svg and "聚集 &amp; 链" in svg and svg.count("<line") == 2
     cyclic = [Node(1, "A", "", "confirmed", 2, "/"), Node(2, "B", "", "confirmed", 1, "/")]
     assert set(generations(cyclic).values()) <= {1, 2}
+
+
+def test_seats_modes_and_the_versioned_transport_table():
+    assert rules.parse_seat("12C") == (None, 12) and rules.parse_seat("05车12F") == ("05", 12)
+    assert rules.parse_seat("08D", "5") == ("5", 8) and rules.parse_seat("") == (None, None)
+    assert rules.parse_seat("A3") is None
+    assert rules.transport_mode("高铁") == rules.transport_mode("动车") == "train_sealed"
+    assert rules.transport_mode("飞机") == "flight" and rules.transport_mode("rocket") is None
+    assert (
+        rules.seat_problem("flight", None, None) is not None and rules.seat_problem("flight", None, 3) is None
+    )
+    assert (
+        rules.seat_problem("train_sealed", None, 3) is not None
+        and rules.seat_problem("coach_sealed", None, None) is None
+    )
+    seat = rules.Seat
+    assert rules.transport_category("bus", seat(None, 1), seat(None, 4)) == ("close", "同车前后三排")
+    assert rules.transport_category("train_sealed", seat(None, 1), seat("5", 1))[0] == "close"  # unknown
+    assert rules.TRANSPORT_EDITION in rules.transport_rule("9th") and "§1.2" in rules.transport_rule("9th")
+
+
+def test_cluster_links_and_components():
+    t = T
+    assert (
+        rules.venue_overlap(
+            (t, t + timedelta(minutes=30)), (t + timedelta(minutes=20), t + timedelta(hours=1))
+        )
+        == 10
+    )
+    assert (
+        rules.venue_overlap(
+            (t, t + timedelta(minutes=30)), (t + timedelta(minutes=30), t + timedelta(hours=1))
+        )
+        is None
+    )
+    links = [rules.link(3, 1, "household", ""), rules.link(1, 2, "venue", ""), rules.link(7, 8, "trip", "")]
+    assert links[0].a == 1 and links[0].b == 3
+    assert rules.components(links) == [[1, 2, 3], [7, 8]]
+    assert rules.suggested_setting(["infector", "venue", "venue", "household"]) == "venue"
+    assert rules.suggested_setting(["infector"]) == "other"
+    assert rules.meets_definition(5) and not rules.meets_definition(4)

@@ -53,12 +53,18 @@ _HEALTHCODES = {"healthcodes.read", "healthcodes.decide", "healthcodes.hotline"}
 # Booster vaccination (vaccination module, R27): communities, districts and the city record doses,
 # import sites' files and follow up people due for a booster; investigators (CDC) read.
 _VACCINATION_RW = {"vaccination.read", "vaccination.write"}
+# Information release and the hotline (information module, R24-R25): the office generates, edits,
+# approves and publishes the daily bulletin and logs 12345 tickets; districts follow their tickets.
+_INFORMATION_OFFICE = {"information.read", "information.write", "information.approve", "information.hotline"}
+_INFORMATION_DISTRICT = {"information.read", "information.hotline"}
 # Checking a presented health code (healthcodes.check_pages, RULES.md §4.1 「红码禁止、黄码限制、绿码通行」):
 # venues, police checkpoints (公安检查站), communities and the command scan residents' signed QR codes.
 _CODE_CHECK = {"healthcodes.check"}
 # Situation analysis (analytics module, R24): the command dashboard; the city office refreshes it on demand.
 _ANALYTICS_CITY = {"analytics.read", "analytics.refresh"}
 _ANALYTICS_DISTRICT = {"analytics.read"}
+# Market supply (supply module, R26): outlets (their operators) and communities report; the command reads.
+_SUPPLY_RW = {"supply.read", "supply.report"}
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     "admin": frozenset(
@@ -76,6 +82,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _VACCINATION_RW
         | _CODE_CHECK
         | _ANALYTICS_CITY
+        | _SUPPLY_RW
+        | _INFORMATION_OFFICE
     ),
     "city_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
@@ -88,7 +96,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _HEALTHCODES
     | _VACCINATION_RW
     | _CODE_CHECK
-    | _ANALYTICS_CITY,
+    | _ANALYTICS_CITY
+    | _SUPPLY_RW
+    | _INFORMATION_OFFICE,
     "district_command": frozenset(
         {"assignments.issue"} | _REGISTRY_RW | _WORK | _UNITS_OVERSIGHT | _COMMAND_ENFORCEMENT
     )
@@ -100,14 +110,17 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _HEALTHCODES
     | _VACCINATION_RW
     | _CODE_CHECK
-    | _ANALYTICS_DISTRICT,
+    | _ANALYTICS_DISTRICT
+    | _SUPPLY_RW
+    | _INFORMATION_DISTRICT,
     "community_worker": frozenset(_REGISTRY_RW | _WORK | _UNITS_OVERSIGHT)
     | {"testing.read", "testing.sample"}
     | _TRAVEL_COMMUNITY
     | _CONTROL_WORK
     | _HEALTHCODES
     | _VACCINATION_RW
-    | _CODE_CHECK,
+    | _CODE_CHECK
+    | _SUPPLY_RW,
     "investigator": frozenset(
         {"registry.read", "identity.reveal", "assignments.issue", "healthcodes.read", "vaccination.read"}
         | _WORK
@@ -117,7 +130,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # identity number in the testing module; unit officers see their own staff through units.staff.
     "lab": frozenset(_WORK | _TESTING_LAB),
     "unit_officer": frozenset({"units.staff", "unithealth.report", "enforcement.respond"} | _WORK),
-    "venue_operator": frozenset({"venues.operate"} | _WORK | _CODE_CHECK),
+    "venue_operator": frozenset({"venues.operate", "supply.report"} | _WORK | _CODE_CHECK),
     "checkpoint": frozenset(_WORK | _CODE_CHECK),
     # District inspectors (监督检查): inspect units and venues, record findings and violations; the
     # disposition of a violation is decided by command staff (enforcement.decide).

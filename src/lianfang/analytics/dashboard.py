@@ -7,7 +7,6 @@ daily counts (numpy, a few milliseconds per district)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -102,24 +101,29 @@ def _home(ctx: Ctx) -> Jurisdiction:
 
 
 def _rt(local: list[int], imported: list[int], days: list[date]) -> Rt | None:
+    """The last window's posterior and the trend; windows that end before the first case are dropped
+    (their posterior is only the prior)."""
     first = next((i for i, (a, b) in enumerate(zip(local, imported, strict=True)) if a or b), None)
-    if first is None or len(days) - first < 2:
+    if first is None:
         return None
-    result = estimate_rt_parametric(local[first:], imported[first:], rules.SI_MEAN, rules.SI_SD, rules.WINDOW)
-    if not result.windows:
+    start = max(0, min(first, len(days) - rules.WINDOW - 1))
+    result = estimate_rt_parametric(local[start:], imported[start:], rules.SI_MEAN, rules.SI_SD, rules.WINDOW)
+    windows = [w for w in result.windows if start + w.t_end - 1 > first]
+    if not windows:
         return None
     trend = tuple(
-        (days[first + w.t_end - 1], w.mean, w.quantiles[0.025], w.quantiles[0.975]) for w in result.windows
+        (days[start + w.t_end - 1], w.mean, w.quantiles[0.025], w.quantiles[0.975]) for w in windows
     )
-    last = result.windows[-1]
+    last = windows[-1]
     return Rt(last.mean, last.quantiles[0.025], last.quantiles[0.975], result.low_case_warning, trend)
 
 
 def _fill_daily(ctx: Ctx, lines: dict[str, Line], total: Line, days: list[date], scope: str) -> None:
     index = {d: i for i, d in enumerate(days)}
     rows = ctx.session.execute(
-        select(AnalyticsDaily.district_path, AnalyticsDaily.day, AnalyticsDaily.metric, AnalyticsDaily.value)
-        .where(in_subtree(AnalyticsDaily.district_path, scope), AnalyticsDaily.day >= days[0])
+        select(
+            AnalyticsDaily.district_path, AnalyticsDaily.day, AnalyticsDaily.metric, AnalyticsDaily.value
+        ).where(in_subtree(AnalyticsDaily.district_path, scope), AnalyticsDaily.day >= days[0])
     )
     for path, day, metric, value in rows:
         i = index.get(day)
@@ -186,9 +190,7 @@ def _rounds(ctx: Ctx, scope: str) -> list[RoundLine]:
         .order_by(TestingRound.id.desc())
         .limit(rules.ROUNDS_SHOWN)
     )
-    return [
-        RoundLine(row[0], row[1], *(int(v or 0) for v in row[2:])) for row in ctx.session.execute(query)
-    ]
+    return [RoundLine(row[0], row[1], *(int(v or 0) for v in row[2:])) for row in ctx.session.execute(query)]
 
 
 def _risk_areas(ctx: Ctx) -> dict[str, int]:

@@ -10,12 +10,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from lianfang.analytics import charts, refresh, rules
+from lianfang.analytics import charts, panels, refresh, rules
 from lianfang.analytics.dashboard import READ, Dashboard, Line, dashboard
+from lianfang.control.rules import ZONE_LEVELS
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.i18n import pick
-from lianfang.control.rules import ZONE_LEVELS
 from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.travel.rules import LEVELS as RISK_LEVELS
 
@@ -95,7 +95,9 @@ def _line(line: Line) -> dict[str, Any]:
         "path": line.place.path,
         "daily": line.daily,
         "now": line.now,
-        "rt": None if rt is None else {"mean": rt.mean, "low": rt.low, "high": rt.high, "low_cases": rt.low_cases},
+        "rt": None
+        if rt is None
+        else {"mean": rt.mean, "low": rt.low, "high": rt.high, "low_cases": rt.low_cases},
         "population": line.population,
         "boosted": line.boosted,
         "directives_open": line.directives_open,
@@ -115,9 +117,7 @@ def dashboard_api(ctx: Ctx = Depends(staff_ctx)) -> dict[str, Any]:
         "districts": [_line(line) for line in view.districts],
         "rounds": [r.__dict__ for r in view.rounds],
         "risk_areas": view.risk_areas,
-        "panels": [
-            {"key": p.key, "title": p.en, "figures": [f.__dict__ for f in p.figures]} for p in view.panels
-        ],
+        "panels": [panels.as_dict(p) for p in view.panels],
     }
 
 

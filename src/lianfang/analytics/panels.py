@@ -1,32 +1,41 @@
 """Dashboard panels contributed by modules that analytics may not import (its siblings, e.g. supply).
 
-The composition root (`app.build_runtime`) installs them; analytics only knows this shape. A panel
-returns None when the actor may not see it."""
+The composition root (`app.build_runtime`) installs them; analytics only knows their shape (these
+protocols: any frozen dataclass with the same fields fits). A source returns None when the actor may
+not see its panel."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from lianfang.core.context import Ctx
 
 
-@dataclass(frozen=True)
-class Figure:
-    zh: str
-    en: str
-    value: str
-    href: str
-    alert: bool = False
+class Figure(Protocol):
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def value(self) -> str: ...
+    @property
+    def href(self) -> str: ...
+    @property
+    def alert(self) -> bool: ...
 
 
-@dataclass(frozen=True)
-class Panel:
-    key: str
-    zh: str
-    en: str
-    href: str
-    figures: tuple[Figure, ...]
+class Panel(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def zh(self) -> str: ...
+    @property
+    def en(self) -> str: ...
+    @property
+    def href(self) -> str: ...
+    @property
+    def figures(self) -> Sequence[Figure]: ...
 
 
 PanelSource = Callable[[Ctx], Panel | None]
@@ -40,3 +49,10 @@ def install(key: str, source: PanelSource) -> None:
 def panels(ctx: Ctx) -> list[Panel]:
     found = [source(ctx) for source in SOURCES.values()]
     return [p for p in found if p is not None]
+
+
+def as_dict(panel: Panel) -> dict[str, object]:
+    figures = [
+        {"zh": f.zh, "en": f.en, "value": f.value, "href": f.href, "alert": f.alert} for f in panel.figures
+    ]
+    return {"key": panel.key, "zh": panel.zh, "en": panel.en, "href": panel.href, "figures": figures}

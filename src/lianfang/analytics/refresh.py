@@ -124,7 +124,9 @@ def refresh(ctx: Ctx, full: bool = False) -> int:
     _scans(ctx.session, scan_since, counts)
     s = ctx.session
     s.execute(delete(AnalyticsDaily).where(AnalyticsDaily.day >= since, AnalyticsDaily.metric != "scans"))
-    s.execute(delete(AnalyticsDaily).where(AnalyticsDaily.day >= scan_since, AnalyticsDaily.metric == "scans"))
+    s.execute(
+        delete(AnalyticsDaily).where(AnalyticsDaily.day >= scan_since, AnalyticsDaily.metric == "scans")
+    )
     s.execute(delete(AnalyticsDaily).where(AnalyticsDaily.day < since))
     rows = [{"day": d, "district_path": p, "metric": m, "value": v} for (d, p, m), v in counts.items() if v]
     if rows:

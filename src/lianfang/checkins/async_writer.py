@@ -7,23 +7,20 @@ thread shares the interpreter lock with the event loop, and handing batches and 
 cost more than the inserts. Each batch is one statement in autocommit (`pgwrite.BATCH`), so it is one
 round trip and one durable commit. Used when the runtime's sessions are bound to a PostgreSQL engine (a
 served app); tests, which bind sessions to one connection in a transaction, and SQLite use the thread
-writer. After the batch, the visitors' statuses are read in one more statement on the same connection
-(`status.batch_statuses_async`)."""
+writer. The visitors' stored statuses are read by the same statement (`pgwrite.batch_sql` with the
+status provider's relation; see `status.StoredStatusProvider`)."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from sqlalchemy.engine import URL
 
 from lianfang.checkins import pgwrite
-from lianfang.checkins.status import batch_statuses_async
+from lianfang.checkins.status import batch_statuses, stored_provider
 from lianfang.checkins.writer import Outcome, ScanRow, Written, status_wanted, with_statuses
 from lianfang.core import group_commit
 from lianfang.core.events import EventBus
-
-log = logging.getLogger(__name__)
 
 
 class AsyncGroupWriter(group_commit.AsyncGroupWriter[ScanRow, Written]):
@@ -34,21 +31,22 @@ class AsyncGroupWriter(group_commit.AsyncGroupWriter[ScanRow, Written]):
         self.bus = bus
 
     async def write_batch(self, conn: Any, items: list[ScanRow]) -> list[Outcome]:
+        provider = stored_provider(self.bus) if self.bus is not None else None
+        statement, door = pgwrite.BATCH, None
+        now = max(r.created_at for r in items)
+        if provider is not None:
+            statement = pgwrite.batch_sql(provider.stored_statuses_sql)
+            door = lambda stored: provider.from_stored(stored, now)  # noqa: E731
         async with conn.cursor() as cursor:
-            await cursor.execute(pgwrite.BATCH, pgwrite.batch_params(items))
-            partial = pgwrite.Partial(items, await cursor.fetchall())
+            await cursor.execute(statement, pgwrite.batch_params(items))
+            partial = pgwrite.Partial(items, await cursor.fetchall(), door)
             found: list[tuple[Any, ...]] = []
             missing = partial.missing()
             if missing:
                 await cursor.execute(pgwrite.EXISTING, missing)
                 found = await cursor.fetchall()
         outcomes = partial.complete(found)
-        if self.bus is None:
+        if provider is not None or self.bus is None:
             return outcomes
-        ids, now = status_wanted(items, outcomes)
-        try:
-            statuses = await batch_statuses_async(self.bus, conn, ids, now)
-        except Exception:  # the scans are committed: raising would retry them as duplicates
-            log.exception("%s: status read failed; each request asks on its own", self.name)
-            return outcomes
-        return with_statuses(outcomes, statuses)
+        ids, _ = status_wanted(items, outcomes)  # a provider with no stored statuses needs no session
+        return with_statuses(outcomes, batch_statuses(self.bus, None, ids, now))

@@ -6,15 +6,18 @@ hash, each on its unique index), inserts the rows whose person is registered, sk
 keys already stored, and returns for every input row its person and, when it was inserted, the new
 scan's id. Rows whose key was stored before (retries) are read afterwards with `EXISTING`; a key
 inserted by another transaction at the same moment is waited for by ON CONFLICT, and read then. The
-statement does not read `scans` itself, so its plan cannot turn into a scan of a day's partition."""
+statement does not read `scans` itself, so its plan cannot turn into a scan of a day's partition.
+With a status provider's relation of stored statuses (`batch_sql(relation)`) the same statement also
+returns each row's stored status, turned into the visitor's door status by the provider (`Door`)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
-from lianfang.checkins.rules import PersonInfo, unknown_person
+from lianfang.checkins.rules import PersonInfo, Status, unknown_person
 from lianfang.checkins.writer import COLUMNS, Key, Outcome, ScanRow, Written
 from lianfang.core.errors import Invalid
 from lianfang.people.rules import mask_name
@@ -38,7 +41,17 @@ _FIELDS = ", ".join(
     + [f"(e->>{i + 3})::{t} AS c{i}" for i, t in enumerate(_TYPES)]
 )
 _SAME_KEY = "{t}.venue_id = b.c1 AND {t}.scan_date = b.c0 AND {t}.idempotency_key = b.c9"
-BATCH = f"""
+
+
+@lru_cache(maxsize=8)
+def batch_sql(statuses: str | None = None) -> str:
+    """The batch statement; given a status provider's relation of stored statuses (`person_id, colour,
+    popups, next_change_on`), it also returns each row's stored status, read in the same statement."""
+    stored = ", st.person_id IS NOT NULL, st.colour, st.popups, st.next_change_on" if statuses else ""
+    # LATERAL: one primary-key probe a row, whatever the planner thinks of the relation's size
+    lateral = f"SELECT * FROM ({statuses}) s WHERE s.person_id = b.pid LIMIT 1"
+    join = f"LEFT JOIN LATERAL ({lateral}) st ON true" if statuses else ""
+    return f"""
 WITH r AS (
     SELECT {_FIELDS} FROM json_array_elements(%s::json) AS e
 ), b AS (
@@ -52,10 +65,13 @@ WITH r AS (
     ON CONFLICT (venue_id, scan_date, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
     RETURNING id, venue_id, scan_date, idempotency_key
 )
-SELECT b.n, b.unknown, b.pid, b.pname, b.pmask, ins.id
-FROM b LEFT JOIN ins ON {_SAME_KEY.format(t="ins")}
+SELECT b.n, b.unknown, b.pid, b.pname, b.pmask, ins.id{stored}
+FROM b LEFT JOIN ins ON {_SAME_KEY.format(t="ins")} {join}
 ORDER BY b.n
-"""  # noqa: S608 (every name in it is a constant)
+"""  # noqa: S608 (the names are constants; the relation comes from the installed status provider)
+
+
+BATCH = batch_sql()
 EXISTING = (
     "SELECT s.id, s.venue_id, s.scan_date, s.idempotency_key, s.scanned_at, s.stay_until, s.person_id "
     "FROM scans s JOIN unnest(%s::int[], %s::date[], %s::text[]) AS k(v, d, key) "
@@ -88,26 +104,38 @@ def batch_params(rows: Sequence[ScanRow]) -> list[str]:
     return [json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))]
 
 
-class Partial:
-    """Outcomes of a batch statement; rows whose key was stored before wait for `complete`."""
+Door = Callable[[Sequence[Any] | None], Status | None]  # a stored status (None: no row) to a door status
 
-    def __init__(self, rows: Sequence[ScanRow], fetched: Sequence[tuple[Any, ...]]) -> None:
+
+class Partial:
+    """Outcomes of a batch statement; rows whose key was stored before wait for `complete`. With `door`,
+    the statement was `batch_sql(relation)` and each written row gets its visitor's status (None where
+    the provider leaves it to the one-person read)."""
+
+    def __init__(
+        self, rows: Sequence[ScanRow], fetched: Sequence[tuple[Any, ...]], door: Door | None = None
+    ) -> None:
         self.rows = rows
         self.outcomes: list[Outcome | None] = [None] * len(rows)
         self.persons: dict[int, PersonInfo | None] = {}
+        self.statuses: dict[int, tuple[int, Status | None]] = {}
         claimed: set[Key] = set()
-        for n, unknown, pid, pname, pmask, new_id in fetched:
+        for n, unknown, pid, pname, pmask, new_id, *stored in fetched:
             row = rows[n]
             if unknown:
                 self.outcomes[n] = Invalid([unknown_person(row.person_key or "p:")])
                 continue
             person = PersonInfo(pid, mask_name(pname), pmask) if row.person_key and pid is not None else None
+            status = None
+            if door is not None and pid is not None:
+                status = door(stored[1:] if stored[0] else None)
             if new_id is None:
                 self.persons[n] = person  # a stored key: its original scan is read next
+                self.statuses[n] = (pid, status)
                 continue
             duplicate = row.key in claimed  # the same key twice in one batch: the second is a duplicate
             claimed.add(row.key)
-            self.outcomes[n] = Written(new_id, duplicate, row.scanned_at, row.stay_until, pid, person)
+            self.outcomes[n] = Written(new_id, duplicate, row.scanned_at, row.stay_until, pid, person, status)
 
     def missing(self) -> list[list[Any]] | None:
         """Parameters for `EXISTING`, or None when every row is settled."""
@@ -125,5 +153,7 @@ class Partial:
             scan_id, scanned_at, stay, person_id = old[row.key]
             person = self.persons.get(n)
             same = person if person is not None and person.person_id == person_id else None
-            done.append(Written(scan_id, True, scanned_at, stay, person_id, same))
+            pid, status = self.statuses.get(n, (None, None))
+            known = status if pid == person_id else None  # a retry naming another person: asked anew
+            done.append(Written(scan_id, True, scanned_at, stay, person_id, same, known))
         return done

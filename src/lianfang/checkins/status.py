@@ -5,15 +5,16 @@ composition root installs for the runtime (`install(runtime, provider)`; a later
 installs its own). Until then the provider is the neutral one: it says "status not yet available"
 (grey) for everyone, never a fabricated green, and it does not stop a registrar from holding codes.
 
-The scan writers ask for the statuses of a whole committed batch at once (`batch_statuses`, in the
-writer's transaction; `batch_statuses_async` on the event-loop writer's connection): a provider that
-can answer many persons in one query gives `statuses_for` / `statuses_async` (`BatchStatusProvider`).
-A person left out of a batch answer (or every person, for a provider that needs a session and has no
-batch method) is asked one at a time with `status_for_person`, the slower path."""
+The scan writers ask for the statuses of a whole committed batch at once, in the writer's transaction:
+a provider that answers many persons in one query gives `statuses_for` (`BatchStatusProvider`); one
+whose statuses are stored rows also names them as a PostgreSQL relation (`StoredStatusProvider`), which
+the event-loop writer's batch statement joins, so the statuses cost no round trip of their own. A
+person a provider leaves out of a batch answer (or every person, for a provider that needs a session
+and has neither) is asked alone with `status_for_person`: the slower path."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 from weakref import WeakKeyDictionary
@@ -40,10 +41,15 @@ class BatchStatusProvider(StatusProvider, Protocol):
         is asked with `status_for_person`."""
         ...
 
-    async def statuses_async(
-        self, conn: Any, person_ids: Collection[int], now: datetime
-    ) -> dict[int, Status]:
-        """The same on an autocommit `psycopg.AsyncConnection` (the event-loop scan writer's)."""
+
+class StoredStatusProvider(BatchStatusProvider, Protocol):
+    # PostgreSQL: a relation with the columns (person_id, colour, popups, next_change_on), one row at
+    # most a person (joined on person_id; no row means the provider's `from_stored(None, now)`).
+    stored_statuses_sql: str
+
+    def from_stored(self, stored: Sequence[Any] | None, now: datetime) -> Status | None:
+        """The door status from a stored (colour, popups, next_change_on), or None when only
+        `status_for_person` can say (the row is due to be re-derived)."""
         ...
 
 
@@ -62,12 +68,6 @@ class NeutralStatusProvider:
         del session, now
         return dict.fromkeys(person_ids, NOT_AVAILABLE)
 
-    async def statuses_async(
-        self, conn: Any, person_ids: Collection[int], now: datetime
-    ) -> dict[int, Status]:
-        del conn, now
-        return dict.fromkeys(person_ids, NOT_AVAILABLE)
-
 
 NEUTRAL = NeutralStatusProvider()
 _PROVIDERS: WeakKeyDictionary[EventBus, StatusProvider] = WeakKeyDictionary()
@@ -82,35 +82,22 @@ def provider_for(bus: EventBus) -> StatusProvider:
     return _PROVIDERS.get(bus, NEUTRAL)
 
 
-def _batch(provider: StatusProvider) -> BatchStatusProvider | None:
-    return provider if hasattr(provider, "statuses_for") else None  # type: ignore[return-value]
-
-
 def batch_statuses(
     bus: EventBus, session: Session | None, person_ids: Collection[int], now: datetime
 ) -> dict[int, Status]:
-    """Statuses of many persons at once, as far as the provider can give them without the slow path."""
+    """Statuses of many persons at once, as far as the provider gives them without the slow path."""
     provider = provider_for(bus)
     if not person_ids:
         return {}
-    batch = _batch(provider)
-    if batch is not None:
+    if hasattr(provider, "statuses_for"):
+        batch: BatchStatusProvider = provider  # type: ignore[assignment]
         return batch.statuses_for(session, person_ids, now)
     if provider.needs_session:
         return {}
     return {pid: provider.status_for_person(None, pid, now) for pid in person_ids}
 
 
-async def batch_statuses_async(
-    bus: EventBus, conn: Any, person_ids: Collection[int], now: datetime
-) -> dict[int, Status]:
-    """`batch_statuses` on an autocommit psycopg connection of the event loop."""
+def stored_provider(bus: EventBus) -> StoredStatusProvider | None:
+    """The runtime's provider when its statuses can be joined into a PostgreSQL statement."""
     provider = provider_for(bus)
-    if not person_ids:
-        return {}
-    batch = _batch(provider)
-    if batch is not None:
-        return await batch.statuses_async(conn, person_ids, now)
-    if provider.needs_session:
-        return {}
-    return {pid: provider.status_for_person(None, pid, now) for pid in person_ids}
+    return provider if hasattr(provider, "stored_statuses_sql") else None  # type: ignore[return-value]

@@ -154,7 +154,7 @@ def list_zones(
 @router.post("/zones", response_model=ZoneRead, status_code=201)
 def create_zone(body: ZoneCreate, ctx: Ctx = Depends(staff_ctx)) -> ZoneRead:
     places = [("household", i) for i in body.households] + [("unit", i) for i in body.units]
-    places += [("venue", i) for i in body.venues]
+    places += [("venue", i) for i in body.venues] + [("building", i) for i in body.buildings]
     data = zones.ZoneInput(
         body.name, body.level, body.source, body.community_id, body.started_on, places=places
     )

@@ -94,6 +94,7 @@ class ZoneCreate(BaseModel):
     source: str
     community_id: int
     started_on: date | None = None
+    buildings: list[int] = []  # people.Building: the zone covers its households
     households: list[int] = []
     units: list[int] = []
     venues: list[int] = []

@@ -42,6 +42,8 @@ def zone_areas(ctx: Ctx, zones: list[ControlZone], sealed_mode: str | None = Non
         if zone.source not in ("community", "building"):
             continue
         homes = tuple(sorted(households.get(zone.id, []))) if zone.source == "building" else ()
+        if zone.source == "building" and not homes:
+            continue  # a workplace (unit) zone drawn by a proposal: no households, not a community zone
         mode = sealed_mode if sealed_mode and zone.level in ("sealed", "high") else None
         areas.append(
             ZoneArea(zone.community_id, zone.level, mode, homes, f"control_zone:{zone.id}", zone.name)

@@ -10,7 +10,9 @@ Where RULES is silent, lianfang assumes (`judge` is pure; the constants are the 
   `ROUNDS_READ` covering rounds are read.
 - The zone's people are its registered residents: the community's people for a community zone, the
   people of its households for a building zone, the members of its units for a unit zone. A venue zone
-  has no residents, so no round can be read (enter the round by hand).
+  has no residents, so no round can be read (enter the round by hand). Not counted: the people who are
+  tracing cases (not discarded) and those under an active centralised-isolation order — they are not
+  in the zone to be sampled.
 - "所有人员完成" is read as every registered resident sampled (`COVERAGE` = 1.0); a resident away
   from home is a case for the audited manual entry, not a silent tolerance.
 - Only samples taken on or after the day the zone was drawn count. A person's outcome is that of their
@@ -25,11 +27,12 @@ from datetime import date, datetime, time
 
 from sqlalchemy import Select, case, func, or_, select
 
-from lianfang.control.models import ControlZone, ControlZonePlace
+from lianfang.control.models import ControlOrder, ControlZone, ControlZonePlace
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
 from lianfang.people.models import Person
 from lianfang.testing.models import Sample, TestingRound, TubeResult
+from lianfang.tracing.models import TracingCase
 from lianfang.units.models import UnitMembership
 
 POLICY = "control-rounds-2026.12"
@@ -65,8 +68,13 @@ def judge(
 
 def residents_query(ctx: Ctx, zone: ControlZone) -> Select[tuple[int]] | Select[int] | None:
     """The zone's registered residents as a subquery of person ids; None for a zone without any."""
+    away = select(TracingCase.person_id).where(TracingCase.status != "discarded")
+    isolated = select(ControlOrder.person_id).where(
+        ControlOrder.status == "active", ControlOrder.kind == "centralised"
+    )
+    present = Person.id.not_in(away) & Person.id.not_in(isolated)
     if zone.source == "community":
-        return select(Person.id).where(Person.community_id == zone.community_id)
+        return select(Person.id).where(Person.community_id == zone.community_id, present)
     places = ctx.session.execute(
         select(ControlZonePlace.place_type, ControlZonePlace.place_id).where(
             ControlZonePlace.zone_id == zone.id
@@ -77,7 +85,7 @@ def residents_query(ctx: Ctx, zone: ControlZone) -> Select[tuple[int]] | Select[
     if not homes and not units:
         return None
     members = select(UnitMembership.person_id).where(UnitMembership.unit_id.in_(units))
-    return select(Person.id).where(or_(Person.household_id.in_(homes), Person.id.in_(members)))
+    return select(Person.id).where(or_(Person.household_id.in_(homes), Person.id.in_(members)), present)
 
 
 def _prefixes(path: str) -> list[str]:

@@ -30,6 +30,7 @@ class HealthStatus(Base):
             "person_id",
         ),
         Index("ix_health_statuses_next_change_on", "next_change_on"),
+        Index("ix_health_statuses_clears_on", "clears_on"),
     )
 
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), primary_key=True, autoincrement=False)
@@ -40,6 +41,7 @@ class HealthStatus(Base):
     # The facts in force or pending (rules.still_live), so the nightly pass derives from this row alone.
     facts: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     next_change_on: Mapped[date | None] = mapped_column(Date)
+    clears_on: Mapped[date | None] = mapped_column(Date)  # every fact over from this day (rules.clears_on)
     derived_at: Mapped[datetime] = mapped_column(UTCDateTime())
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

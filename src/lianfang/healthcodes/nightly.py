@@ -2,7 +2,8 @@
 status whose facts change by date on or before today is derived again. A state scan, not a timer: it runs
 every minute, finds nothing until midnight, and after downtime catches up on the first run.
 
-It derives from the facts stored on the row (the facts in force or pending when the person was last
+Rows whose every fact is over by today (`clears_on`) are cleared set-based first, without deriving. The
+rest are derived from the facts stored on the row (the facts in force or pending when the person was last
 derived from the sources); every change to a source fact re-derives the person from the sources at once,
 so nothing but the date can have changed since."""
 
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from lianfang.checkins import codes
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
-from lianfang.healthcodes import service
+from lianfang.healthcodes import repository, service
 from lianfang.healthcodes.models import HealthStatus
 
 CHUNK = 5_000
@@ -23,7 +25,9 @@ def run_pass(ctx: Ctx) -> int:
     """Re-derive everyone due today from their stored facts; returns how many people were processed."""
     today = local_date(ctx.now)
     h = HealthStatus
-    done = 0
+    done, holders = repository.clear_ended(ctx.session, today, ctx.now, CAUSE, ctx.actor.label[:120])
+    for pid in holders:
+        codes.set_registrar_state(ctx, pid, allowed=True)
     after = 0
     while True:
         rows = ctx.session.execute(

@@ -2,13 +2,14 @@
 stored row, re-derived on the spot when its facts were due to change by date and the nightly pass has not
 reached it yet. No row means no fact: green.
 
-The scan writers ask for a whole batch at once (`statuses_for`, `statuses_async`): one primary-key read
-of the stored rows; a person whose row is due to be re-derived is left out, and the request asks for it
-alone (`status_for_person`, which derives it)."""
+The scan writers read a whole batch at once: `statuses_for` (one primary-key query) in the thread
+writer, and on PostgreSQL the stored rows as a relation joined into the batch's own statement
+(`stored_statuses_sql`, `from_stored`). A person whose row is due to be re-derived is left out, and
+the request asks for them alone (`status_for_person`, which derives)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -22,8 +23,7 @@ from lianfang.core.db import among
 from lianfang.healthcodes import rules, service
 from lianfang.healthcodes.models import HealthStatus
 
-STORED = f"SELECT person_id, colour, popups, next_change_on FROM {HealthStatus.__tablename__} "  # noqa: S608
-STORED_ANY = STORED + "WHERE person_id = ANY(%s)"
+STORED = f"SELECT person_id, colour, popups, next_change_on FROM {HealthStatus.__tablename__}"  # noqa: S608
 
 
 @lru_cache(maxsize=256)
@@ -35,19 +35,9 @@ def as_door_status(colour: str, popups: str) -> Status:
     return Status(colour, zh, en, popups=popups)
 
 
-def _fresh(person_ids: Collection[int], stored: Iterable[Sequence[Any]], now: datetime) -> dict[int, Status]:
-    today = local_date(now)
-    out = dict.fromkeys(person_ids, as_door_status("green", ""))
-    for person_id, colour, popups, next_change_on in stored:
-        if next_change_on is not None and next_change_on <= today:
-            out.pop(person_id, None)  # due to be re-derived: the slow path
-        else:
-            out[person_id] = as_door_status(colour, popups)
-    return out
-
-
 class HealthCodeProvider:
     needs_session = True
+    stored_statuses_sql = STORED
 
     def __init__(self, edition: str = "") -> None:
         self.edition = edition
@@ -62,19 +52,24 @@ class HealthCodeProvider:
             return as_door_status(derived.colour, derived.popup_code)
         return as_door_status(row.colour, row.popups)
 
+    def from_stored(self, stored: Sequence[Any] | None, now: datetime) -> Status | None:
+        if stored is None:
+            return as_door_status("green", "")
+        colour, popups, next_change_on = stored
+        if next_change_on is not None and next_change_on <= local_date(now):
+            return None  # due to be re-derived: status_for_person
+        return as_door_status(colour, popups)
+
     def statuses_for(
         self, session: Session | None, person_ids: Collection[int], now: datetime
     ) -> dict[int, Status]:
         assert session is not None
         h = HealthStatus
         stmt = select(h.person_id, h.colour, h.popups, h.next_change_on)
-        found = session.execute(stmt.where(among(session, h.person_id, person_ids)))
-        return _fresh(person_ids, found, now)
-
-    async def statuses_async(
-        self, conn: Any, person_ids: Collection[int], now: datetime
-    ) -> dict[int, Status]:
-        async with conn.cursor() as cursor:
-            await cursor.execute(STORED_ANY, [list(person_ids)])
-            found = await cursor.fetchall()
-        return _fresh(person_ids, found, now)
+        rows = {r[0]: r[1:] for r in session.execute(stmt.where(among(session, h.person_id, person_ids)))}
+        out = {}
+        for pid in person_ids:
+            status = self.from_stored(rows.get(pid), now)
+            if status is not None:
+                out[pid] = status
+        return out

@@ -293,6 +293,20 @@ def derive(
 _ORDER = ("red", "yellow", *POPUPS)
 
 
+def clears_on(live: Iterable[Fact]) -> date | None:
+    """The day from which none of these facts shows any more, by date alone; None while any of them
+    holds until its path clears it. The nightly pass clears such rows set-based, without deriving."""
+    last: list[date] = []
+    for fact in live:
+        if fact.ends_on is not None:
+            last.append(fact.ends_on)
+        elif fact.cleared_at is not None and KINDS[fact.kind].test_clears:
+            last.append(local_date(fact.cleared_at))
+        else:
+            return None
+    return max(last) + timedelta(days=1) if last else None
+
+
 def still_live(facts: Iterable[Fact], now: datetime, clearances: Sequence[Clearance] = ()) -> list[Fact]:
     """The facts that show today or may show later by date alone: what the nightly pass needs to derive
     tomorrow's status without reading the source modules again (any change to a source fact re-derives

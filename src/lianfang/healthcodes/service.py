@@ -65,10 +65,11 @@ class Current:
 class Writes:
     inserts: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
+    deletes: list[int] = field(default_factory=list)
     changes: list[dict[str, Any]] = field(default_factory=list)
 
     def flush(self, session: Session) -> int:
-        repository.write_statuses(session, self.inserts, self.updates)
+        repository.write_statuses(session, self.inserts, self.updates, self.deletes)
         repository.write_changes(session, self.changes)
         return len(self.changes)
 
@@ -89,8 +90,10 @@ def apply(
     before = (old.colour, old.popups) if old is not None else ("green", "")
     moved = before != (derived.colour, derived.popup_code)
     live = rules.still_live(found, now, clearances)
-    if old is None and not live:
-        return  # no row means green with nothing pending: most of the city never gets one
+    if not live and old is not None:
+        # No row means green with nothing pending: most of the city never gets one, and a person whose
+        # last fact has ended loses theirs (cheaper than an update; the change record stays).
+        writes.deletes.append(pid)
     row = {
         "person_id": pid,
         "jurisdiction_path": path,
@@ -99,10 +102,12 @@ def apply(
         "edition": derived.edition,
         "facts": facts_json(live),
         "next_change_on": derived.next_change_on,
+        "clears_on": rules.clears_on(live),
         "derived_at": now,
         "changed_at": now if moved or old is None else old.changed_at,
     }
-    (writes.inserts if old is None else writes.updates).append(row)
+    if live:
+        (writes.inserts if old is None else writes.updates).append(row)
     if moved:
         writes.changes.append(
             {

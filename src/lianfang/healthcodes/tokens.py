@@ -113,18 +113,25 @@ class PublicKey:
 
 @dataclass(frozen=True)
 class Action:
-    """What the gate does: `pass`, `restrict` or `refuse`, with the words to show."""
+    """What the gate does: `pass`, `restrict` or `refuse`, with a short headline and, for a pop-up, a
+    note; `zh` and `en` are the whole text (headline and note)."""
 
     code: Literal["pass", "restrict", "refuse"]
-    zh: str
-    en: str
+    headline_zh: str
+    headline_en: str
+    note_zh: str = ""
+    note_en: str = ""
+
+    @property
+    def zh(self) -> str:
+        return self.headline_zh + (f"（{self.note_zh}）" if self.note_zh else "")
+
+    @property
+    def en(self) -> str:
+        return self.headline_en + (f" ({self.note_en})" if self.note_en else "")
 
 
-STATUS_LABELS: dict[str, tuple[str, str]] = {  # 北京健康宝 (RULES.md §4.2)
-    "red": ("集中观察", "Centralised observation"),
-    "yellow": ("居家观察", "Home observation"),
-    "green": ("未见异常", "No abnormality found"),
-}
+STATUS_LABELS = COLOURS  # 北京健康宝 (RULES.md §4.2)
 POPUP_LABELS: dict[str, tuple[str, str]] = {  # the five numbered pop-ups (RULES.md §4.3), short forms
     "1": ("到访过有本土感染者的县（市、区）", "visited a county with local infections"),
     "2": ("入境隔离期未满", "within the entry quarantine period"),
@@ -153,15 +160,11 @@ def action_for(colour: str, popups: Iterable[str] = ()) -> Action:
     if not shown:
         return base
     circled = "".join(chr(0x2460 + int(n) - 1) for n in shown)
-    zh_note = f"（有弹窗{circled}，不得按绿码放行，请持码人按弹窗提示处理）"
-    en_note = f" (pop-up {', '.join(shown)}: not a plain green; the holder must act on the pop-up first)"
+    note_zh = f"有弹窗{circled}，不得按绿码放行，请持码人按弹窗提示处理"
+    note_en = f"pop-up {', '.join(shown)}: not a plain green; the holder must act on the pop-up first"
     if colour == "green":
-        return Action(
-            "restrict",
-            f"弹窗限制：限制通行{zh_note}",
-            f"Pop-up: restricted{en_note}",
-        )
-    return Action(base.code, base.zh + zh_note, base.en + en_note)
+        return Action("restrict", "弹窗限制：限制通行", "Pop-up: restricted", note_zh, note_en)
+    return Action(base.code, base.headline_zh, base.headline_en, note_zh, note_en)
 
 
 @dataclass(frozen=True)

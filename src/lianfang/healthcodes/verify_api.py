@@ -164,7 +164,7 @@ _EXAMPLE_VALID = {
     "pseudonym": "kT3vYq0dW2bXo9rL1sPzAg",
     "colour": "green",
     "status_zh": "未见异常",
-    "status_en": "No abnormality found",
+    "status_en": "No abnormality",
     "popups": [],
     "action": "pass",
     "action_zh": "绿码通行",

@@ -25,7 +25,9 @@ READ, WRITE, APPROVE = "information.read", "information.write", "information.app
 
 
 def _audit(ctx: Ctx, item: Bulletin, verb: str, **detail: Any) -> None:
-    audit.record(ctx, f"information.bulletin.{verb}", "information_bulletin", item.id, item.jurisdiction_path, **detail)
+    audit.record(
+        ctx, f"information.bulletin.{verb}", "information_bulletin", item.id, item.jurisdiction_path, **detail
+    )
 
 
 def access_bulletin(ctx: Ctx, bulletin_id: int, for_update: bool = False) -> Bulletin:
@@ -117,7 +119,8 @@ def regenerate(ctx: Ctx, bulletin_id: int) -> Bulletin:
 def _require_editable(item: Bulletin) -> None:
     if item.status not in rules.EDITABLE:
         raise Conflict(
-            "已发布的通报不可修改，更正请生成新版本", "a published bulletin cannot change; publish a correction"
+            "已发布的通报不可修改，更正请生成新版本",
+            "a published bulletin cannot change; publish a correction",
         )
 
 
@@ -197,7 +200,9 @@ def revise(ctx: Ctx, bulletin_id: int) -> Bulletin:
 
 
 def versions(ctx: Ctx, item: Bulletin) -> list[Bulletin]:
-    query = select(Bulletin).where(Bulletin.jurisdiction_path == item.jurisdiction_path, Bulletin.day == item.day)
+    query = select(Bulletin).where(
+        Bulletin.jurisdiction_path == item.jurisdiction_path, Bulletin.day == item.day
+    )
     return list(ctx.session.scalars(query.order_by(Bulletin.version)))
 
 
@@ -252,7 +257,14 @@ def save_policy(ctx: Ctx, policy_id: int | None, text: TextInput, published: boo
         )
         ctx.session.add(page_row)
         ctx.session.flush()
-        audit.record(ctx, "information.policy.create", "information_policy", page_row.id, area.path, published=published)
+        audit.record(
+            ctx,
+            "information.policy.create",
+            "information_policy",
+            page_row.id,
+            area.path,
+            published=published,
+        )
         return page_row
     page_row = access_scoped(ctx.session, ctx.actor, PolicyPage, policy_id, "政策解读", "policy page", True)
     before = {k: getattr(page_row, k) for k in fields} | {"published": page_row.published}
@@ -282,4 +294,3 @@ def policies(ctx: Ctx, published_only: bool) -> list[PolicyPage]:
         area = home_area(ctx)
         query = query.where(PolicyPage.jurisdiction_path == area.path)
     return list(ctx.session.scalars(query.order_by(PolicyPage.id).limit(200)))
-

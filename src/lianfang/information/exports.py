@@ -61,7 +61,13 @@ def export_tickets(ctx: Ctx, fmt: str, ticket_class: str | None) -> bytes:
     counter = [0]
     body = write_table(fmt, TICKET_COLUMNS, _ticket_lines(ctx, ticket_class, counter), "tickets")
     audit.record(
-        ctx, "information.ticket.export", "information_ticket", None, ctx.actor.scope_path, rows=counter[0], fmt=fmt
+        ctx,
+        "information.ticket.export",
+        "information_ticket",
+        None,
+        ctx.actor.scope_path,
+        rows=counter[0],
+        fmt=fmt,
     )
     return body
 
@@ -69,5 +75,7 @@ def export_tickets(ctx: Ctx, fmt: str, ticket_class: str | None) -> bytes:
 def export_figures(ctx: Ctx, bulletin_id: int, fmt: str) -> tuple[bytes, str]:
     item = bulletins.access_bulletin(ctx, bulletin_id)
     body = write_table(fmt, FIGURE_COLUMNS, [list(r) for r in figures.rows(item.figures)], "figures")
-    audit.record(ctx, "information.bulletin.export", "information_bulletin", item.id, item.jurisdiction_path, fmt=fmt)
+    audit.record(
+        ctx, "information.bulletin.export", "information_bulletin", item.id, item.jurisdiction_path, fmt=fmt
+    )
     return body, f"bulletin-{item.day.isoformat()}-v{item.version}"

@@ -147,9 +147,8 @@ def compute(session: Session, area: Jurisdiction, day: date, now: datetime) -> d
     cases = _cases(session, area.path, start, end)
     by_district: dict[str, dict[str, int]] = cases.pop("by_district")
     paths = sorted(by_district)
-    names = dict(
-        session.execute(select(Jurisdiction.path, Jurisdiction.name).where(Jurisdiction.path.in_(paths)))
-    )
+    query = select(Jurisdiction.path, Jurisdiction.name).where(Jurisdiction.path.in_(paths))
+    names = {str(p): str(n) for p, n in session.execute(query)}
     inside, outside = _risk_areas(session)
     return {
         "day": day.isoformat(),

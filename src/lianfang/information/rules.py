@@ -271,25 +271,29 @@ def briefing(figures: Mapping[str, Any], themes: list[tuple[str, int]]) -> list[
     imported = _n(f, "cases", "imported", "confirmed") + _n(f, "cases", "imported", "asymptomatic")
     total = sum(_n(f, "found_by", k) for k in FOUND_BY_WORDS)
     share = f"{_n(f, 'found_by', 'under_control') * 100 // total}%" if total else "—"
+    found, controlled = _n(f, "contacts", "found"), _n(f, "contacts", "controlled")
+    centralised = _n(f, "orders", "centralised")
+    high, medium = _n(f, "risk_areas", "high"), _n(f, "risk_areas", "medium")
+    rounds, sampled = _n(f, "testing", "rounds"), _n(f, "testing", "sampled")
     points = [
         (
-            f"一、疫情概况：{day.month}月{day.day}日新增本土感染者{local}例、输入感染者{imported}例，管控中发现占{share}。",
+            f"一、疫情概况：{day.month}月{day.day}日新增本土感染者{local}例、输入感染者{imported}例，"
+            f"管控中发现占{share}。",
             f"1. Situation: {local} new local and {imported} imported infections on {day.isoformat()}; "
             f"{share} found under control.",
         ),
         (
-            f"二、流调与管控：判定密接{_n(f, 'contacts', 'found')}人，已管控{_n(f, 'contacts', 'controlled')}人；"
-            f"集中隔离{_n(f, 'orders', 'centralised')}人。",
-            f"2. Tracing and control: {_n(f, 'contacts', 'found')} contacts identified, "
-            f"{_n(f, 'contacts', 'controlled')} controlled; {_n(f, 'orders', 'centralised')} in centralised isolation.",
+            f"二、流调与管控：判定密接{found}人，已管控{controlled}人；集中隔离{centralised}人。",
+            f"2. Tracing and control: {found} contacts identified, {controlled} controlled; "
+            f"{centralised} in centralised isolation.",
         ),
         (
-            f"三、风险区域：高风险区{_n(f, 'risk_areas', 'high')}个、中风险区{_n(f, 'risk_areas', 'medium')}个。",
-            f"3. Risk areas: {_n(f, 'risk_areas', 'high')} high, {_n(f, 'risk_areas', 'medium')} medium.",
+            f"三、风险区域：高风险区{high}个、中风险区{medium}个。",
+            f"3. Risk areas: {high} high, {medium} medium.",
         ),
         (
-            f"四、核酸检测：完成{_n(f, 'testing', 'rounds')}轮，采样{_n(f, 'testing', 'sampled')}人次。",
-            f"4. Testing: {_n(f, 'testing', 'rounds')} rounds, {_n(f, 'testing', 'sampled')} people sampled.",
+            f"四、核酸检测：完成{rounds}轮，采样{sampled}人次。",
+            f"4. Testing: {rounds} rounds, {sampled} people sampled.",
         ),
     ]
     if themes:

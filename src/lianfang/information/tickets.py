@@ -29,7 +29,7 @@ from lianfang.jurisdictions.repository import in_subtree
 from lianfang.people.identity import phone_hash
 
 READ, HOTLINE = "information.read", "information.hotline"
-ASSIGNMENT_KIND = "hotline_ticket"
+ASSIGNMENT_KIND = "information.ticket"
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,21 @@ class TicketInput:
 
 def _bump(session: Session, day: date, district: str, ticket_class: str, theme: str, by: int) -> None:
     """Add `by` to one theme count, creating the row when it is the first ticket of its key."""
-    key = (ThemeCount.day == day, ThemeCount.district_path == district)
-    key += (ThemeCount.ticket_class == ticket_class, ThemeCount.theme == theme)
+    key = (
+        ThemeCount.day == day,
+        ThemeCount.district_path == district,
+        ThemeCount.ticket_class == ticket_class,
+        ThemeCount.theme == theme,
+    )
     change = update(ThemeCount).where(*key).values(count=ThemeCount.count + by)
     change = change.execution_options(synchronize_session=False)
     if getattr(session.execute(change), "rowcount", 0):
         return
     try:
         with session.begin_nested():
-            session.add(ThemeCount(day=day, district_path=district, ticket_class=ticket_class, theme=theme, count=by))
+            session.add(
+                ThemeCount(day=day, district_path=district, ticket_class=ticket_class, theme=theme, count=by)
+            )
     except IntegrityError:  # another request created the row first: add to it
         session.execute(change)
 
@@ -82,7 +88,9 @@ def log_ticket(ctx: Ctx, data: TicketInput) -> Ticket:
             owner = access_jurisdiction(ctx.session, ctx.actor, data.jurisdiction_id)
         except NotFound:  # reported on the form like any other field
             problems.append(
-                Problem("jurisdiction_id", "责任辖区不存在或不在管辖范围内", "no such jurisdiction in your scope")
+                Problem(
+                    "jurisdiction_id", "责任辖区不存在或不在管辖范围内", "no such jurisdiction in your scope"
+                )
             )
     if problems or owner is None:
         raise Invalid(problems)
@@ -116,7 +124,8 @@ def log_ticket(ctx: Ctx, data: TicketInput) -> Ticket:
         ctx.as_actor(SYSTEM),
         title=f"12345工单 #{ticket.id}：{rules.CLASSES[ticket_class][0]}·{rules.THEMES[theme][0]}"[:200],
         body=f"{text}\n\n{rules.CHANNELS[data.channel][0]} / {rules.CHANNELS[data.channel][1]}: "
-        f"{rules.CLASSES[ticket_class][1]}, {rules.THEMES[theme][1]}. Reply to the caller and record the outcome.",
+        f"{rules.CLASSES[ticket_class][1]}, {rules.THEMES[theme][1]}. "
+        "Reply to the caller and record the outcome.",
         owner_jurisdiction_id=owner.id,
         deadline=rules.ticket_deadline(ticket_class, ctx.now),
         subject_type="information_ticket",
@@ -183,7 +192,7 @@ def page(
         query = query.where(Ticket.ticket_class == ticket_class)
     if after is not None:
         query = query.where(Ticket.id > after)
-    return [(t, a) for t, a in ctx.session.execute(query.order_by(Ticket.id).limit(limit + 1)).tuples()]
+    return [(t, a) for t, a in ctx.session.execute(query.order_by(Ticket.id).limit(limit + 1))]
 
 
 @dataclass(frozen=True)
@@ -204,7 +213,9 @@ def theme_counts(ctx: Ctx, since: date, until: date) -> list[ThemeLine]:
         ThemeCount.day <= until,
         ThemeCount.count > 0,
     )
-    rows = ctx.session.scalars(query.order_by(ThemeCount.day, ThemeCount.district_path, ThemeCount.id).limit(5000))
+    rows = ctx.session.scalars(
+        query.order_by(ThemeCount.day, ThemeCount.district_path, ThemeCount.id).limit(5000)
+    )
     return [ThemeLine(r.day, r.district_path, r.ticket_class, r.theme, r.count) for r in rows]
 
 

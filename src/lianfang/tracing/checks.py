@@ -8,7 +8,6 @@ from lianfang.core.errors import Problem
 from lianfang.tracing.rules import CLASSIFICATIONS, FOUND_BY, SOURCES, TRANSPORT_MODES
 
 
-
 def case_problems(
     classification: str,
     found_by: str,

@@ -58,7 +58,8 @@ def _suggest(ctx: Ctx, cases: list[TracingCase]) -> list[Suggestion]:
         clusters = sorted({c.cluster_id for c in members if c.cluster_id is not None})
         if len(clusters) == 1 and all(c.cluster_id == clusters[0] for c in members):
             continue  # already one cluster
-        evidence = [x for x in found if x.a in by_id and x.a in group]
+        inside = set(group)
+        evidence = [x for x in found if x.a in inside]
         setting = rules.suggested_setting([x.kind for x in evidence])
         out.append(
             Suggestion(
@@ -92,7 +93,10 @@ def merge(ctx: Ctx, case_ids: list[int], name: str = "", setting: str = "") -> T
         zh, en = (
             ("这些病例已在同一聚集性疫情中", "these cases are already one cluster")
             if already
-            else ("这些病例之间已无关联，请刷新建议", "these cases are no longer linked; refresh the suggestions")
+            else (
+                "这些病例之间已无关联，请刷新建议",
+                "these cases are no longer linked; refresh the suggestions",
+            )
         )
         raise Invalid([Problem("case_ids", zh, en)])
     suggestion = found[0]

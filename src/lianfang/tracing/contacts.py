@@ -21,8 +21,8 @@ from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name, normalise_id_number
-from lianfang.tracing import propose as proposing
 from lianfang.tracing import outside as outside_contacts
+from lianfang.tracing import propose as proposing
 from lianfang.tracing import repository, rules, trips
 from lianfang.tracing.access import WRITE, access_case, access_contacts
 from lianfang.tracing.events import ContactConfirmed

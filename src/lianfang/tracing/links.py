@@ -47,12 +47,12 @@ def _household_and_units(session: Session, cases: Sequence[TracingCase]) -> list
     groups: dict[object, list[int]] = defaultdict(list)
     names: dict[object, str] = {}
     for start in range(0, len(people), repository.CHUNK):
-        stmt = (
+        members = (
             select(UnitMembership.person_id, UnitMembership.unit_id, UnitMembership.group_name, Unit.name)
             .join(Unit, Unit.id == UnitMembership.unit_id)
             .where(UnitMembership.person_id.in_(people[start : start + repository.CHUNK]))
         )
-        for person_id, unit_id, group, unit_name in session.execute(stmt):
+        for person_id, unit_id, group, unit_name in session.execute(members):
             groups[(unit_id, "")] += by_person[person_id]  # the same unit, whatever the group
             names[(unit_id, "")] = unit_name
             if group:
@@ -76,7 +76,7 @@ def _venues(session: Session, cases: Sequence[TracingCase], windows: dict[int, W
             Scan.person_id.in_(people[chunk_start : chunk_start + repository.CHUNK]), scan_window(start, end)
         )
         for person_id, venue_id, arrived, left in session.execute(stmt):
-            for case_id in by_person[person_id]:
+            for case_id in by_person.get(person_id or 0, []):
                 w = windows[case_id]
                 if left > w[0] and arrived < w[1]:
                     at_venue[venue_id].append((case_id, (max(arrived, w[0]), min(left, w[1]))))
@@ -109,7 +109,9 @@ def _trips(session: Session, cases: Sequence[TracingCase], windows: dict[int, Wi
         trip_ids.add(trip_id)
     ids = [c.id for c in cases]
     for chunk_start in range(0, len(ids), repository.CHUNK):
-        stmt = select(TracingExposure.case_id, TracingExposure.transport_number, TracingExposure.started_at).where(
+        stmt = select(
+            TracingExposure.case_id, TracingExposure.transport_number, TracingExposure.started_at
+        ).where(
             TracingExposure.case_id.in_(ids[chunk_start : chunk_start + repository.CHUNK]),
             TracingExposure.kind == "transport",
         )

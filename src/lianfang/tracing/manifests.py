@@ -23,6 +23,7 @@ from lianfang.core.phone import normalise_phone, phone_problem
 from lianfang.core.tabular import ImportReport, Row, read_table
 from lianfang.people import repository as people_repository
 from lianfang.people.identity import id_hash
+from lianfang.people.models import Person
 from lianfang.people.rules import (
     document_problem,
     mask_id,
@@ -95,6 +96,28 @@ def _trips(ctx: Ctx, keys: set[tuple[str, date]]) -> dict[tuple[str, date], Trac
     return found
 
 
+def _passengers(ctx: Ctx, trip_ids: list[int]) -> dict[tuple[int, str], TracingPassenger]:
+    existing: dict[tuple[int, str], TracingPassenger] = {}
+    for start in range(0, len(trip_ids), 500):
+        stmt = select(TracingPassenger).where(TracingPassenger.trip_id.in_(trip_ids[start : start + 500]))
+        existing.update({(p.trip_id, p.id_hash): p for p in ctx.session.scalars(stmt)})
+    return existing
+
+
+def _save(
+    ctx: Ctx, row: Row, passenger: TracingPassenger, person: Person | None, v: dict[str, object]
+) -> None:
+    """The passenger's fields: identity link, seat; name, sealed phone and city only when unregistered."""
+    passenger.id_masked = str(v["masked"])
+    passenger.person_id = person.id if person else None
+    passenger.jurisdiction_path = person.jurisdiction_path if person else None
+    passenger.name = "" if person else row.get("name")[:120]
+    passenger.phone_sealed = vault(ctx.settings).seal(str(v["phone"])) if v["phone"] and not person else ""
+    passenger.city = "" if person else row.get("city")[:60]
+    passenger.carriage, passenger.seat_row, passenger.seat = v["carriage"], v["row"], v["seat"]  # type: ignore[assignment]
+    passenger.updated_at = ctx.now
+
+
 def import_manifest(ctx: Ctx, filename: str, content: bytes, dry_run: bool = False) -> ImportReport:
     ctx.actor.require(WRITE)
     rows = read_table(filename, content, COLUMNS)
@@ -102,16 +125,11 @@ def import_manifest(ctx: Ctx, filename: str, content: bytes, dry_run: bool = Fal
     checked = [(row, *_check(ctx, row)) for row in rows]
     keys = {(str(v["number"]), v["date"]) for _r, v, p in checked if not p and isinstance(v["date"], date)}
     trips = _trips(ctx, keys)
-    existing: dict[tuple[int, str], TracingPassenger] = {}
-    trip_ids = [t.id for t in trips.values()]
-    for start in range(0, len(trip_ids), 500):
-        stmt = select(TracingPassenger).where(TracingPassenger.trip_id.in_(trip_ids[start : start + 500]))
-        existing.update({(p.trip_id, p.id_hash): p for p in ctx.session.scalars(stmt)})
+    existing = _passengers(ctx, [t.id for t in trips.values()])
     people = people_repository.by_id_hashes(ctx.session, [str(v["hash"]) for _r, v, p in checked if not p])
     keys_seen: dict[tuple[str, date, str], int] = {}
     modes: dict[tuple[str, date], str] = {k: t.mode for k, t in trips.items()}
     problems: list[Problem] = []
-    keys_of_file = vault(ctx.settings)
     for row, v, row_problems in checked:
         if row_problems:
             problems += row_problems
@@ -157,14 +175,7 @@ def import_manifest(ctx: Ctx, filename: str, content: bytes, dry_run: bool = Fal
             current = TracingPassenger(trip_id=trip.id, id_hash=hashed, created_at=ctx.now)
             ctx.session.add(current)
             existing[(trip.id, hashed)] = current
-        current.id_masked = str(v["masked"])
-        current.person_id = person.id if person else None
-        current.jurisdiction_path = person.jurisdiction_path if person else None
-        current.name = "" if person else row.get("name")[:120]
-        current.phone_sealed = keys_of_file.seal(str(v["phone"])) if v["phone"] and not person else ""
-        current.city = "" if person else row.get("city")[:60]
-        current.carriage, current.seat_row, current.seat = seat  # type: ignore[assignment]
-        current.updated_at = ctx.now
+        _save(ctx, row, current, person, v)
     report.problems = problems
     if not dry_run:
         ctx.session.flush()

@@ -3,10 +3,9 @@ its reason, the rule it applies and the rule set's edition). Reads only; `servic
 
 Sources of exposure: the household; named groups in units (class, office, workshop); the case's venue
 scans and the interview entries that name a venue (the people whose scans overlap, classified by overlap
-minutes per venue kind); the case's trips (other cases on the same vehicle, and the passengers of carriers' manifests, by the
-seat rules). Secondary
-contacts come from each close contact's own household, groups and close venue overlaps between its first
-contact with the case and its control."""
+minutes per venue kind); the case's trips (other cases on the same vehicle, and the passengers of
+carriers' manifests, by the seat rules). Secondary contacts come from each close contact's own
+household, groups and close venue overlaps between its first contact with the case and its control."""
 
 from __future__ import annotations
 

@@ -247,12 +247,12 @@ def secondary_by_venue(rules: RuleSet, enclosed: bool, capacity: int | None, min
 
 
 # ---- transport (interview entries and carriers' manifests) -------------------------------------------
-# RULES §1.2 交通工具密切接触者判定指引: 飞机 同排和前后各三排; 全封闭空调列车 同一硬座/硬卧车厢或软卧同包厢;
-# 非全封闭列车 同间软卧包厢或同节车厢内同格及前后邻格; 全密封空调客车 同车所有人员; 通风普通客车 同车前后三排;
-# 轮船 同一舱室. RULES §1.3: the rest of the same flight, train or ship → 一般接触者. RULES gives no number for
-# an open train's "compartment" (格): this rule set reads it as seat rows ±1. Crew (乘务人员) are not in
-# passenger manifests and are added by hand. Unknown seats judge close (the priority rule, §1.2): a
-# rule-set choice, as is matching a trip by its number and service day.
+# RULES §1.2 交通工具密切接触者判定指引: 飞机 同排和前后各三排; 全封闭空调列车 同一硬座/硬卧车厢或
+# 软卧同包厢; 非全封闭列车 同间软卧包厢或同节车厢内同格及前后邻格; 全密封空调客车 同车所有人员;
+# 通风普通客车 同车前后三排; 轮船 同一舱室. RULES §1.3: the rest of the same flight, train or ship →
+# 一般接触者. RULES gives no number for an open train's "compartment" (格): this rule set reads it as seat
+# rows ±1. Crew (乘务人员) are not in passenger manifests and are added by hand. Unknown seats judge close
+# (the priority rule, §1.2): a rule-set choice, as is matching a trip by its number and service day.
 TRANSPORT_EDITION = "TR1-2026-12"
 
 
@@ -288,7 +288,9 @@ MODE_ALIASES = {
     **dict.fromkeys(("公交", "公交车", "客车"), "bus"),
     **dict.fromkeys(("船", "客轮"), "ship"),
 }
-_SEAT = re.compile(r"^(?:(?P<carriage>[0-9A-Z]{1,3})(?:车厢?|号车厢?|舱|-|/))?\s*(?P<row>\d{1,3})?\s*(?P<letter>[A-Z]{0,2})号?$")
+_SEAT = re.compile(
+    r"^(?:(?P<carriage>[0-9A-Z]{1,3})(?:车厢?|号车厢?|舱|-|/))?\s*(?P<row>\d{1,3})?\s*(?P<letter>[A-Z]{0,2})号?$"
+)
 
 
 def transport_mode(raw: str) -> str | None:
@@ -320,7 +322,7 @@ def seat_problem(mode: str, carriage: str | None, row: int | None) -> tuple[str,
     return None
 
 
-def transport_category(mode: str, case: Seat, other: Seat) -> tuple[str, str]:
+def transport_category(mode: str, case: Seat, other: Seat) -> tuple[str, str]:  # noqa: PLR0911 (one return per rule of the guide)
     """(category, why) of a fellow traveller by the transport guide (RULES §1.2; rule `TRANSPORT_RULES`).
     An unknown seat or carriage is judged close: the priority rule widens the circle when the
     investigation cannot narrow it. Outside the close circle: general (RULES §1.3)."""
@@ -377,9 +379,7 @@ def link(a: int, b: int, kind: str, detail: str) -> Link:
     return Link(min(a, b), max(a, b), kind, detail)
 
 
-def venue_overlap(
-    first: tuple[datetime, datetime], second: tuple[datetime, datetime]
-) -> float | None:
+def venue_overlap(first: tuple[datetime, datetime], second: tuple[datetime, datetime]) -> float | None:
     """Minutes two cases' visits to one venue overlap, when enough for a link (else None)."""
     minutes = overlap_minutes(first, second)
     return minutes if minutes >= LINK_VENUE_MINUTES else None

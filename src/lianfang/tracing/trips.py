@@ -65,7 +65,13 @@ def case_trips(session: Session, case: TracingCase, start: datetime, end: dateti
     ).all()
     out = [
         CaseTrip(
-            t, rules.Seat(p.carriage, p.seat_row), p.seat or "", "manifest", _day_start(t.service_date), None, p.id
+            t,
+            rules.Seat(p.carriage, p.seat_row),
+            p.seat or "",
+            "manifest",
+            _day_start(t.service_date),
+            None,
+            p.id,
         )
         for p, t in rows
     ]
@@ -84,7 +90,9 @@ def case_trips(session: Session, case: TracingCase, start: datetime, end: dateti
             if trip is None or trip.id in seen:
                 continue
             seen.add(trip.id)
-            seat = " ".join(x for x in (entry.carriage, entry.seat_row and str(entry.seat_row), entry.seat) if x)
+            seat = " ".join(
+                x for x in (entry.carriage, entry.seat_row and str(entry.seat_row), entry.seat) if x
+            )
             out.append(
                 CaseTrip(
                     trip,
@@ -108,9 +116,13 @@ def mates(session: Session, case: TracingCase, start: datetime, end: datetime) -
         for p in session.scalars(stmt.order_by(TracingPassenger.id)):
             if p.id == ct.passenger_id or (p.person_id is not None and p.person_id == case.person_id):
                 continue
-            category, why = rules.transport_category(ct.trip.mode, ct.seat, rules.Seat(p.carriage, p.seat_row))
+            category, why = rules.transport_category(
+                ct.trip.mode, ct.seat, rules.Seat(p.carriage, p.seat_row)
+            )
             mode = rules.TRANSPORT_MODES[ct.trip.mode][0] if ct.trip.mode in rules.TRANSPORT_MODES else ""
-            detail = f"{mode} {ct.trip.number} {ct.trip.service_date.isoformat()} · {p.seat or '座位不明'} · {why}"
+            detail = (
+                f"{mode} {ct.trip.number} {ct.trip.service_date.isoformat()} · {p.seat or '座位不明'} · {why}"
+            )
             out.append(
                 TripMate(
                     p.person_id,
@@ -151,7 +163,9 @@ def passenger_counts(session: Session, trip_ids: Sequence[int]) -> dict[int, tup
     return {t: (int(n), int(r)) for t, n, r in session.execute(stmt)}
 
 
-def trips_of_people(session: Session, person_ids: Sequence[int], first: date, last: date) -> list[tuple[int, int]]:
+def trips_of_people(
+    session: Session, person_ids: Sequence[int], first: date, last: date
+) -> list[tuple[int, int]]:
     """(person, trip) of the people's manifest rows on trips of [first, last] (cluster links)."""
     if not person_ids:
         return []

@@ -14,8 +14,8 @@ from lianfang.assignments.rules import is_late
 from lianfang.core.context import Ctx
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
-from lianfang.tracing import propose as proposing
 from lianfang.tracing import outside, repository, rules, trips
+from lianfang.tracing import propose as proposing
 from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
 from lianfang.tracing.service import case_window
 from lianfang.units.models import Unit, UnitMembership
