@@ -95,4 +95,4 @@ def test_cases_on_one_flight_are_linked_by_the_trip(ctx, client):
     ids = sorted(_case(api, p, scene.onset)["id"] for p in (scene.case_person, near))
     items = api.get("/api/tracing/cluster-suggestions").json()["items"]
     assert items[0]["case_ids"] == ids and items[0]["setting"] == "transport"
-    assert [x["detail"] for x in items[0]["links"] if x["kind"] == "trip"][0].startswith("CA1234 ")
+    assert next(x["detail"] for x in items[0]["links"] if x["kind"] == "trip").startswith("CA1234 ")

@@ -13,8 +13,9 @@ Public verbs:
 - repository (for tracing): scans_at_venue(session, venue_id, start, end),
   scans_of_person(session, person_id, start, end); overlap semantics, index-bounded.
 - partitions: ensure_scan_partitions(session, first_day, last_day), drop_expired.
-- status: StatusProvider protocol; install(runtime, provider) (the health-code module installs its own;
-  until then the neutral provider says "status not yet available").
+- status: StatusProvider protocol (BatchStatusProvider / StoredStatusProvider to serve a whole batch of
+  scans in the writer's transaction); install(runtime, provider) (the health-code module installs its
+  own; until then the neutral provider says "status not yet available").
 Consumes: venues.events.VenueStatusChanged (closed or sealed: codes suspended; reopened: restored).
 Publishes: nothing yet.
 """

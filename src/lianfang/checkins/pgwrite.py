@@ -49,7 +49,7 @@ def batch_sql(statuses: str | None = None) -> str:
     popups, next_change_on`), it also returns each row's stored status, read in the same statement."""
     stored = ", st.person_id IS NOT NULL, st.colour, st.popups, st.next_change_on" if statuses else ""
     # LATERAL: one primary-key probe a row, whatever the planner thinks of the relation's size
-    lateral = f"SELECT * FROM ({statuses}) s WHERE s.person_id = b.pid LIMIT 1"
+    lateral = f"SELECT * FROM ({statuses}) s WHERE s.person_id = b.pid LIMIT 1"  # noqa: S608 (the provider's)
     join = f"LEFT JOIN LATERAL ({lateral}) st ON true" if statuses else ""
     return f"""
 WITH r AS (

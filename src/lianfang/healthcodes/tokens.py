@@ -38,6 +38,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from nacl.bindings import crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
+from lianfang.healthcodes.rules import COLOURS as STATUS_LABELS  # 北京健康宝 (RULES.md §4.2)
+
 FORMAT = "LF1"
 ALGORITHM = "Ed25519"
 MAX_LENGTH = 256  # longer text is not a token (the longest well-formed one is 166 characters)
@@ -131,7 +133,6 @@ class Action:
         return self.headline_en + (f" ({self.note_en})" if self.note_en else "")
 
 
-STATUS_LABELS = COLOURS  # 北京健康宝 (RULES.md §4.2)
 POPUP_LABELS: dict[str, tuple[str, str]] = {  # the five numbered pop-ups (RULES.md §4.3), short forms
     "1": ("到访过有本土感染者的县（市、区）", "visited a county with local infections"),
     "2": ("入境隔离期未满", "within the entry quarantine period"),
