@@ -84,11 +84,17 @@ def serve(
             host=host or settings.host,
             port=port or settings.port,
             workers=workers,
+            access_log=settings.access_log,
         )
         return
     from lianfang.app import create_app
 
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port)
+    uvicorn.run(
+        create_app(settings),
+        host=host or settings.host,
+        port=port or settings.port,
+        access_log=settings.access_log,
+    )
 
 
 @app.command()

@@ -98,6 +98,10 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
+    access_log: bool = Field(
+        default=True,
+        description="a log line per request from `lianfang serve` (off behind a proxy that logs)",
+    )
 
     @field_validator("database_url")
     @classmethod

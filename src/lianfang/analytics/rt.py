@@ -20,13 +20,22 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats  # type: ignore[import-untyped, unused-ignore]
 
 FloatArray = npt.NDArray[np.float64]
 ArrayLike = Sequence[float] | npt.NDArray[np.floating] | npt.NDArray[np.integer]
+
+
+def _gamma() -> Any:
+    """scipy.stats' gamma, imported on first use: importing scipy.stats adds ~80 MB to every server
+    process that imports the app, which most never use (see benchmarks.md, venue scans)."""
+    from scipy import stats  # type: ignore[import-untyped, unused-ignore]
+
+    return stats.gamma
+
 
 QUANTILES: tuple[float, ...] = (0.025, 0.05, 0.25, 0.5, 0.75, 0.95, 0.975)
 CV_POSTERIOR = 0.3
@@ -75,7 +84,7 @@ def discretised_si(mean: float, sd: float, length: int) -> FloatArray:
     k = np.arange(length, dtype=np.float64)
 
     def cdf(x: FloatArray, a: float) -> FloatArray:
-        return np.asarray(stats.gamma.cdf(x, a, scale=scale), dtype=np.float64)
+        return np.asarray(_gamma().cdf(x, a, scale=scale), dtype=np.float64)
 
     w = (
         k * cdf(k, shape)
@@ -226,7 +235,7 @@ def _posterior(
             continue
         shape = a_prior + cum_local[e] - cum_local[s - 1]
         scale = 1.0 / (1.0 / b_prior + cum_lam[e] - cum_lam[s - 1])
-        qs = np.asarray(stats.gamma.ppf(QUANTILES, shape, scale=scale), dtype=np.float64)
+        qs = np.asarray(_gamma().ppf(QUANTILES, shape, scale=scale), dtype=np.float64)
         rows.append(
             RtWindow(
                 t_start=s,

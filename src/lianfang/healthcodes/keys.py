@@ -97,6 +97,7 @@ class KeyRing:
     sealed: dict[str, str]
     fresh_until: float  # time.monotonic()
     _opened: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
+    _secrets: dict[str, bytes] | None = None
 
     @classmethod
     def load(cls, session: Session, now: datetime) -> KeyRing:
@@ -130,6 +131,16 @@ class KeyRing:
             private = Ed25519PrivateKey.from_private_bytes(seed)
             self._opened[key.kid] = private
         return Signer(key.kid, private)
+
+    def secret_keys(self, settings: Settings) -> dict[str, bytes]:
+        """The issuer's own keys for the online check by re-signing (tokens.verify), opened once."""
+        if self._secrets is None:
+            opened = vault(settings)
+            self._secrets = {
+                kid: tokens.secret_key(base64.b64decode(opened.open(sealed)))
+                for kid, sealed in self.sealed.items()
+            }
+        return self._secrets
 
 
 _RINGS: WeakKeyDictionary[Any, KeyRing] = WeakKeyDictionary()

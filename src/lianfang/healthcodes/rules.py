@@ -256,6 +256,8 @@ def _shows_on(fact: Fact, effect: Effect, now: datetime, today: date) -> bool:
 
 
 def _cleared_by_decision(fact: Fact, effect: Effect, clearances: Sequence[Clearance], now: datetime) -> bool:
+    if not clearances:
+        return False
     target = "c" if effect.effect in ("red", "yellow") else effect.effect
     return any(c.popup == target and fact.since <= c.cleared_at <= now for c in clearances)
 

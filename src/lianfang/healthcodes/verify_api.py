@@ -125,7 +125,7 @@ async def verify(request: Request) -> tuple[int, bytes]:
     now = utcnow()
     ring = await keys.ring_async(runtime.factory, now)
     try:
-        verified = tokens.verify(token, ring.public, now, state.leeway)
+        verified = tokens.verify(token, ring.public, now, state.leeway, ring.secret_keys(runtime.settings))
     except tokens.TokenRejected as rejected:
         refused = rejected.as_dict() | {"checked_at": now.isoformat()}
         return 200, json.dumps(refused, ensure_ascii=False).encode()
