@@ -85,8 +85,8 @@ LOAD = [
 ]
 SCANS = (
     "INSERT INTO scans (scan_date, venue_id, person_id, scanned_at, stay_until, checked_out, source, "
-    "created_at) SELECT CAST(:day AS date), 1 + g % :venues, 1 + (g::bigint * 7919) % :persons, :at, :at, false, "
-    "'sim', :at FROM generate_series(1, :n) g"
+    "created_at) SELECT CAST(:day AS date), 1 + g % :venues, 1 + (g::bigint * 7919) % :persons, :at, :at, "
+    "false, 'sim', :at FROM generate_series(1, :n) g"
 )
 
 

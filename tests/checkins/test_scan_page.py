@@ -61,9 +61,7 @@ def test_scan_sign_in_choose_and_check_in(ctx, client, session):
     shown = client.post(url, data=form)
     assert shown.status_code == 200, shown.text
     assert "郑**" in shown.text and place.venue.name in shown.text and "status-green" in shown.text
-    assert (
-        "未见异常" in shown.text and "alert" not in re.search(r'class="status[^"]*"', shown.text).group()
-    )
+    assert "未见异常" in shown.text and "alert" not in re.search(r'class="status[^"]*"', shown.text).group()
     stored = session.scalar(select(Scan).where(Scan.person_id == kid.id))
     assert (stored.source, stored.venue_id, stored.code_id, stored.resident_id is not None) == (
         "page",
