@@ -41,7 +41,11 @@ browser: venv
 	bash scripts/ensure-chromium.sh
 	$(BIN)/pytest -m browser
 
-test: lint typecheck unit-sqlite unit-postgres browser
+# The two databases' suites run side by side (2 cores; each is mostly one Python process waiting on its
+# database); -O keeps each suite's output together.
+test: lint typecheck
+	$(MAKE) -j2 -O unit-sqlite unit-postgres
+	$(MAKE) browser
 
 # Before the first release the schema is one generated migration (0001) plus hand-written ones for
 # tables marked info["manual_ddl"] (0002+, kept aside while 0001 is regenerated from the models).
