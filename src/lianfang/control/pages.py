@@ -3,6 +3,7 @@ changes and forms, the printable order letter, the daily follow-up list and the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
@@ -15,10 +16,11 @@ from lianfang.control.access import READ, access_order, orders_filter
 from lianfang.control.models import ControlOrder, ControlOrderChange, IsolationRoom, IsolationSite
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.people.models import Person
+from lianfang.people.rules import mask_name
 
 router = APIRouter(include_in_schema=False)
 VIEWS = {
@@ -85,6 +87,58 @@ def orders_page(
 ) -> Response:
     f = repository.OrderFilter(community_id, status, kind, person_class, team, view)
     return _list(request, ctx, f, after)
+
+
+ORDER_COLUMNS = (
+    "id",
+    "name",
+    "id_masked",
+    "person_class",
+    "kind",
+    "last_exposure_on",
+    "ends_on",
+    "team",
+    "status",
+)
+
+
+@router.get("/control/export")
+def orders_export(
+    format: str = "csv",
+    community_id: int | None = None,
+    status: str = "active",
+    kind: str = "",
+    person_class: str = "",
+    team: str = "",
+    view: str = "",
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    """The order list with the page's filters, in the actor's scope; names and numbers masked."""
+    ctx.actor.require(READ)
+    f = repository.OrderFilter(community_id, status, kind, person_class, team, view)
+    query = repository.order_query(ctx.session, orders_filter(ctx.actor), f, orders.today(ctx))
+    batches = keyset_batches(lambda after, n: repository.page(ctx.session, query, after, n), lambda o: o.id)
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            people = _names(ctx, [o.person_id for o in batch])
+            for o in batch:
+                p = people.get(o.person_id)
+                who = [mask_name(p.name), p.id_masked] if p else ["", ""]
+                when = [o.last_exposure_on.isoformat(), o.ends_on.isoformat()]
+                yield [o.id, *who, o.person_class, o.kind, *when, o.team, o.status]
+
+    filters = {k: v for k, v in vars(f).items() if v not in (None, "")}
+    return export_download(
+        ctx,
+        format,
+        "control-orders",
+        ORDER_COLUMNS,
+        lines(),
+        "control.order.export",
+        "control_order",
+        **filters,
+    )
 
 
 @router.post("/control/bulk", dependencies=[Depends(check_csrf)])

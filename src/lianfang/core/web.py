@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from datetime import datetime
 from http.cookies import SimpleCookie
@@ -21,13 +21,13 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lianfang.core import i18n
+from lianfang.core import audit, i18n
 from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import to_local, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem, Unauthenticated
 from lianfang.core.jobs import Runtime
-from lianfang.core.tabular import MEDIA_TYPES, file_format
+from lianfang.core.tabular import MEDIA_TYPES, file_format, write_table
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 Authenticator = Callable[[Session, Request, Runtime], Actor]
@@ -208,6 +208,69 @@ def download(body: bytes, fmt: str, basename: str) -> Response:
 
 
 T = TypeVar("T")
+K = TypeVar("K")
+EXPORT_MAX_ROWS = 100_000  # a list export stops here; narrow the filters for more
+EXPORT_BATCH = 1_000
+
+
+def keyset_batches(
+    fetch: Callable[[K | None, int], Sequence[T]],
+    key: Callable[[T], K],
+    batch: int = EXPORT_BATCH,
+    cap: int = EXPORT_MAX_ROWS,
+) -> Iterator[list[T]]:
+    """A list's rows for an export, batch by batch: `fetch(after, limit)` is the page's own keyset query
+    (same filters, same scope) and `key(row)` its keyset value, so nothing unbounded is loaded; at most
+    `cap` rows in all. A fetch that returns one row more than asked (the "next page" probe) is fine."""
+    after: K | None = None
+    left = cap
+    while left > 0:
+        want = min(batch, left)
+        rows = list(fetch(after, want))[:want]
+        if not rows:
+            return
+        yield rows
+        left -= len(rows)
+        if len(rows) < want:
+            return
+        after = key(rows[-1])
+
+
+def export_download(
+    ctx: Ctx,
+    fmt: str,
+    basename: str,
+    columns: Sequence[str],
+    lines: Iterable[Sequence[object]],
+    verb: str,
+    subject_type: str,
+    subject_id: object = None,
+    jurisdiction_path: str | None = None,
+    **detail: Any,
+) -> Response:
+    """A list exported as CSV or Excel: the file is written from `lines` (already masked as the page
+    shows them), the export is one audit row (format, row count, filters in `detail`), then downloaded."""
+    fmt = file_format(fmt)
+    counter = [0]
+
+    def counted() -> Iterator[Sequence[object]]:
+        for line in lines:
+            counter[0] += 1
+            yield line
+
+    body = write_table(fmt, columns, counted(), basename)
+    audit.record(
+        ctx,
+        verb,
+        subject_type,
+        subject_id,
+        jurisdiction_path if jurisdiction_path is not None else ctx.actor.scope_path,
+        export=True,
+        format=fmt,
+        rows=counter[0],
+        **detail,
+    )
+    return download(body, fmt, basename)
 
 
 def selected_ids(values: Sequence[object], field: str = "ids") -> list[int]:

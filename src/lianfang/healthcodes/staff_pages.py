@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, render, staff_ctx
 from lianfang.healthcodes import access, appeals, rules, service
 from lianfang.healthcodes.view import RESULTS, code_view
 from lianfang.people.models import Person
@@ -64,6 +64,32 @@ def appeal_list(
         state=state,
         marks=rules.POPUP_MARKS,
         problems=[],
+    )
+
+
+APPEAL_COLUMNS = ("id", "popup", "channel", "statement", "created_at", "state")
+
+
+@router.get("/healthcodes/appeals/export")
+def appeal_export(format: str = "csv", state: str = "open", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """The appeal list as the page shows it (state filter, the actor's scope; the statement as shown)."""
+    ctx.actor.require(access.READ)
+    state = state if state in ("open", "cleared", "kept", "") else "open"
+    batches = keyset_batches(lambda after, n: appeals.appeals_page(ctx, state, after, n), lambda a: a.id)
+    lines = (
+        [a.id, a.popup, a.channel, a.statement[:80], a.created_at.isoformat(), a.state]
+        for batch in batches
+        for a in batch
+    )
+    return export_download(
+        ctx,
+        format,
+        "appeals",
+        APPEAL_COLUMNS,
+        lines,
+        "healthcode.appeal.export",
+        "health_appeal",
+        state=state,
     )
 
 

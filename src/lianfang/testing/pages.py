@@ -15,7 +15,7 @@ from lianfang.core.clock import SHANGHAI
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Conflict, DomainError, Invalid, Problem
 from lianfang.core.tabular import ImportReport
-from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.testing import intake, progress, repository, rules, service, tubes
@@ -183,6 +183,36 @@ def unsampled(
         community=community,
         people=rows[:size],
         next_url=next_url,
+    )
+
+
+@router.get("/testing/rounds/{round_id}/unsampled/export")
+def unsampled_export(
+    round_id: int, community_id: int, format: str = "csv", ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """The door-knocking list as the page shows it: name initial, masked numbers, address."""
+    ctx.actor.require(READ)
+    item = access_round(ctx.session, ctx.actor, round_id)
+    community = access_jurisdiction(ctx.session, ctx.actor, community_id)
+    batches = keyset_batches(
+        lambda after, n: repository.unsampled_page(ctx.session, item.id, community.path, after, n),
+        lambda p: p.id,
+    )
+    lines = (
+        [f"{p.name[:1]}*", p.id_masked, p.phone_masked or "", p.address] for batch in batches for p in batch
+    )
+    columns = ("name", "id_masked", "phone_masked", "address")
+    return export_download(
+        ctx,
+        format,
+        f"unsampled-{item.id}-{community.code}",
+        columns,
+        lines,
+        "testing.unsampled_export",
+        "testing_round",
+        item.id,
+        community.path,
+        community_id=community.id,
     )
 
 

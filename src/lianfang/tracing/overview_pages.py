@@ -1,8 +1,9 @@
-"""Tracing pages beyond one case: clusters with their chain graph, the found-under-control share and
-outgoing assistance letters."""
+"""Tracing pages beyond one case: clusters with their chain graph, the found-under-control share,
+outgoing assistance letters, and CSV/Excel exports of the case list and of a case's contacts."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -12,14 +13,84 @@ from markupsafe import Markup
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, NotFound
-from lianfang.core.web import check_csrf, staff_ctx
-from lianfang.tracing import metrics, repository, service
+from lianfang.core.web import check_csrf, export_download, keyset_batches, staff_ctx
+from lianfang.tracing import metrics, repository, rules, service, views
 from lianfang.tracing.access import READ, access_case, access_cluster
 from lianfang.tracing.api import cluster_svg
 from lianfang.tracing.models import TracingRequest
 from lianfang.tracing.pages import render_tracing
 
 router = APIRouter(include_in_schema=False)
+CASE_COLUMNS = ("code", "name", "id_masked", "classification", "status", "found_by", "reported_at")
+CONTACT_COLUMNS = (
+    "id",
+    "name",
+    "id_masked",
+    "place",
+    "degree",
+    "category",
+    "reason",
+    "rule",
+    "first_contact_at",
+    "status",
+)
+
+
+def _iso(value: object) -> str:
+    return value.isoformat() if hasattr(value, "isoformat") else ""
+
+
+@router.get("/tracing/export")
+def case_export(format: str = "csv", status: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """The case list as the page shows it (status filter, the actor's scope, masked names)."""
+    ctx.actor.require(READ)
+    wanted = status if status in rules.STATUSES else None
+    batches = keyset_batches(
+        lambda after, n: repository.cases_page(ctx.session, ctx.actor, wanted, after, n), lambda c: c.id
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            people = repository.persons_by_ids(ctx.session, [c.person_id for c in batch])
+            for c in batch:
+                p = views.person_label(people.get(c.person_id))
+                row = [c.code, p["name"], p["id_masked"], c.classification, c.status, c.found_by]
+                yield [*row, _iso(c.reported_at)]
+
+    return export_download(
+        ctx, format, "cases", CASE_COLUMNS, lines(), "tracing.case.export", "tracing_case", status=wanted
+    )
+
+
+@router.get("/tracing/cases/{case_id}/contacts/export")
+def contact_export(
+    case_id: int, format: str = "csv", category: str = "", status: str = "", ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """A case's contacts as the investigation page lists them (category and status filters)."""
+    ctx.actor.require(READ)
+    case = access_case(ctx.session, ctx.actor, case_id)
+    kind = category if category in rules.CATEGORIES else None
+    state = status if status in rules.CONTACT_STATUSES else None
+    batches = keyset_batches(
+        lambda after, n: views.contacts(ctx, case, kind, state, after, n), lambda c: c["id"]
+    )
+    keys = ("id", "name", "id_masked", "place", "degree", "category", "reason", "rule")
+    lines = (
+        [*(c[k] for k in keys), _iso(c["first_contact_at"]), c["status"]] for batch in batches for c in batch
+    )
+    return export_download(
+        ctx,
+        format,
+        f"contacts-{case.id}",
+        CONTACT_COLUMNS,
+        lines,
+        "tracing.contact.export",
+        "tracing_case",
+        case.id,
+        case.jurisdiction_path,
+        category=kind,
+        status=state,
+    )
 
 
 @router.get("/tracing/requests/{request_id}/letter")

@@ -4,6 +4,7 @@ and inbound arrivals with their observation requirements."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
@@ -15,13 +16,16 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import (
     apply_selection,
     check_csrf,
+    export_download,
     get_ctx,
+    keyset_batches,
     read_upload,
     render,
     resident_ctx,
     staff_ctx,
 )
 from lianfang.people.access import access_person, own_records
+from lianfang.people.rules import mask_name
 from lianfang.travel import access, flags, imports, observations, places, repository, rules, service
 from lianfang.travel.api import feed
 
@@ -219,6 +223,45 @@ def flags_page(
 ) -> Response:
     """Pop-up ① in the worker's jurisdiction: who to contact, verify and test."""
     return _flags(request, ctx, state, after)
+
+
+FLAG_COLUMNS = (
+    "id",
+    "name",
+    "id_masked",
+    "phone_masked",
+    "place_code",
+    "place",
+    "last_day",
+    "in_city",
+    "expires_on",
+    "state",
+)
+
+
+@router.get("/travel/flags/export")
+def flags_export(format: str = "csv", state: str = "open", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """Pop-up ① as the list shows it (state filter, the actor's scope), names and numbers masked."""
+    ctx.actor.require(access.READ)
+    where = repository.ListFilter(state=state or None)
+    batches = keyset_batches(
+        lambda after, n: repository.flags_page(ctx.session, ctx.actor, where, after, n), lambda f: f.id
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            people = {p.id: p for p in repository.persons_by_ids(ctx.session, [f.person_id for f in batch])}
+            names = repository.place_names(ctx.session, [f.place_code for f in batch])
+            for f in batch:
+                p = people.get(f.person_id)
+                who = [mask_name(p.name), p.id_masked, p.phone_masked or ""] if p else ["", "", ""]
+                last = f.last_day.isoformat() if f.last_day.year < 9999 else ""
+                where_ = [f.place_code, names.get(f.place_code, f.place_code), last, int(f.in_city)]
+                yield [f.id, *who, *where_, f.expires_on.isoformat() if f.expires_on else "", f.state]
+
+    return export_download(
+        ctx, format, "travel-flags", FLAG_COLUMNS, lines(), "travel.flag.export", "travel_flag", state=state
+    )
 
 
 @router.post("/travel/flags/verify", dependencies=[Depends(check_csrf)])

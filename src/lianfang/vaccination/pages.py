@@ -3,6 +3,7 @@ person's doses with the staff entry form, and the site file import with a per-ro
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 from urllib.parse import urlencode
@@ -12,9 +13,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, read_upload, render, staff_ctx
+from lianfang.jurisdictions.access import subtree_filter
 from lianfang.people.rules import mask_name
-from lianfang.vaccination import access, coverage, imports, rules, service
+from lianfang.vaccination import access, coverage, imports, repository, rules, service
+from lianfang.vaccination.models import VaccinationStatus
 
 router = APIRouter(include_in_schema=False)
 PAGE = 50
@@ -93,6 +96,54 @@ def due_page(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     return _due(request, ctx, state, after, [], done)
+
+
+DUE_COLUMNS = (
+    "person_id",
+    "name",
+    "id_masked",
+    "doses",
+    "primary_completed_on",
+    "booster_due_on",
+    "contacted_at",
+    "outreach_assignment_id",
+)
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+@router.get("/vaccination/due/export")
+def due_export(format: str = "csv", state: str = "due", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """The due list as the page shows it (due now or later, the actor's scope, masked names)."""
+    ctx.actor.require(access.READ)
+    state = state if state in ("due", "upcoming") else "due"
+    scope = subtree_filter(ctx.actor, VaccinationStatus.jurisdiction_path)
+    batches = keyset_batches(
+        lambda after, n: repository.due_page(ctx.session, scope, state, after, n), lambda r: r
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            people = repository.people_by_ids(ctx.session, [r.person_id for r in batch])
+            for r in batch:
+                p = people.get(r.person_id)
+                who = [mask_name(p.name), p.id_masked] if p else ["", ""]
+                days = [_iso(r.primary_completed_on), _iso(r.booster_due_on)]
+                contacted = r.contacted_at.isoformat() if r.contacted_at else ""
+                yield [r.person_id, *who, r.doses, *days, contacted, r.outreach_assignment_id or ""]
+
+    return export_download(
+        ctx,
+        format,
+        "vaccination-due",
+        DUE_COLUMNS,
+        lines(),
+        "vaccination.due.export",
+        "vaccination_status",
+        state=state,
+    )
 
 
 @router.post("/vaccination/due", dependencies=[Depends(check_csrf)])
