@@ -117,3 +117,25 @@ def test_plotly_is_served_from_the_package(client):
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/javascript")
     assert len(response.content) > 1_000_000 and b"plotly" in response.content[:2000].lower()
+
+
+def test_the_district_map_places_and_shades_each_district(ctx, client):
+    w = make_world(ctx)
+    body = bearer(client, w.city_user).get("/api/analytics/dashboard").json()
+    week = {
+        d["name"]: sum(
+            sum(v[-7:])
+            for k, v in d["daily"].items()
+            if k.startswith("cases.") and k != "cases.under_control"
+        )
+        for d in body["districts"]
+    }
+    html = page_login(client, w.city_user).get("/analytics").text
+    start = html.index('id="district-map"')
+    svg = html[start : html.index("</svg>", start)]
+    cy, hd = w.city["110105"], w.city["110108"]
+    assert f'href="/jurisdictions/{cy.id}"' in svg and f'href="/jurisdictions/{hd.id}"' in svg
+    assert f">{week['朝阳区']}</text>" in svg and f">{week['海淀区']}</text>" in svg
+    # 海淀 (column 1) west of 朝阳 (column 4), both in row 2 of the grid, tiles 98 units apart
+    assert 'translate(98,196)"' in svg.split("海淀区")[0].rsplit("<a ", 1)[-1]
+    assert 'translate(392,196)"' in svg.split("朝阳区")[0].rsplit("<a ", 1)[-1]

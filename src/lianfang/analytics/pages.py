@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from lianfang.analytics import charts, panels, refresh, rules
+from lianfang.analytics import charts, panels, refresh, rules, tilemap
 from lianfang.analytics.dashboard import READ, Dashboard, Line, dashboard
 from lianfang.control.rules import ZONE_LEVELS
 from lianfang.core import audit
@@ -63,6 +63,9 @@ def _render(request: Request, view: Dashboard, ctx: Ctx) -> Response:
         can_refresh=ctx.actor.can(REFRESH),
         pct=_pct,
         zone_label=zone_label,
+        tiles=tilemap.tiles(view.districts, rules.WINDOW),
+        tile_box=tilemap.size(),
+        tile=tilemap.TILE,
     )
 
 
