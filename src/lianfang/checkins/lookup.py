@@ -7,12 +7,11 @@ handlers forget the cached codes at once. One `ScanState` per runtime holds the 
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import select
@@ -27,7 +26,7 @@ from lianfang.checkins.writer import GroupCommitWriter
 from lianfang.core.access import Actor
 from lianfang.core.db import transaction
 from lianfang.core.events import EventBus
-from lianfang.core.hot import TTLCache
+from lianfang.core.hot import Flights, TTLCache
 from lianfang.core.jobs import Runtime
 from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
@@ -140,7 +139,7 @@ class ScanState:
     hasher: IdHasher
     codes: TTLCache[str, CodeInfo | None] = field(default_factory=lambda: TTLCache(CODE_TTL))
     actors: TTLCache[str, Actor | None] = field(default_factory=lambda: TTLCache(ACTOR_TTL))
-    inflight: dict[tuple[int, str], asyncio.Future[Any]] = field(default_factory=dict)
+    flights: Flights = field(default_factory=Flights)
     retention: int = DEFAULT_RETENTION_DAYS  # the scan_retention_days setting, read once
 
     def __post_init__(self) -> None:
@@ -155,22 +154,7 @@ class ScanState:
 
     async def once(self, key: str, load: Callable[[], Awaitable[T]]) -> T:
         """Run `load` for `key` unless a load for it is under way, whose result is then shared."""
-        flight = (id(asyncio.get_running_loop()), key)
-        waiting = self.inflight.get(flight)
-        if waiting is not None:
-            return cast(T, await asyncio.shield(waiting))
-        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.inflight[flight] = future
-        try:
-            value = await load()
-        except BaseException as exc:
-            future.set_exception(exc)
-            future.exception()  # retrieved: a failed look-up with no other waiter is not an error
-            raise
-        finally:
-            self.inflight.pop(flight, None)
-        future.set_result(value)
-        return value
+        return await self.flights.once(key, load)
 
     def _code_now(self, raw: str) -> CodeInfo | None:
         with transaction(self.runtime.factory) as session:

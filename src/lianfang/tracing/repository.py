@@ -14,14 +14,10 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    ARRAY,
     ColumnElement,
     DateTime,
-    Integer,
     and_,
-    any_,
     bindparam,
-    cast,
     func,
     literal,
     select,
@@ -33,6 +29,7 @@ from sqlalchemy.orm import Session
 from lianfang.checkins.models import Scan
 from lianfang.checkins.rules import MAX_STAY, scan_date
 from lianfang.core.access import Actor
+from lianfang.core.db import among
 from lianfang.core.types import UTCDateTime
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.jurisdictions.models import Jurisdiction
@@ -171,11 +168,12 @@ def labels_by_ids(session: Session, ids: Iterable[int | None]) -> dict[int, Labe
     for start in range(0, len(wanted), 5 * CHUNK):
         chunk = wanted[start : start + 5 * CHUNK]
         cols = select(Person.id, Person.name, Person.id_masked, Person.jurisdiction_path)
-        if session.get_bind().dialect.name == "postgresql":  # one array parameter, not 2,500
-            where = Person.id == any_(cast(literal(chunk, ARRAY(Integer)), ARRAY(Integer)))
-        else:
-            where = Person.id.in_(chunk)
-        found.update({i: Label(n, m, p) for i, n, m, p in session.execute(cols.where(where))})
+        found.update(
+            {
+                i: Label(n, m, p)
+                for i, n, m, p in session.execute(cols.where(among(session, Person.id, chunk)))
+            }
+        )
     return found
 
 
