@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from lianfang.assignments import rules as assignment_rules
-from lianfang.command import organisation, repository, rules, service
+from lianfang.command import exports, organisation, repository, rules, service
 from lianfang.command.access import MANAGE, READ, access_directive, access_meeting
 from lianfang.command.board import board_view, leader_view, refresh_now
 from lianfang.command.pages_ops import router as ops_router
@@ -21,6 +21,7 @@ from lianfang.core.errors import Invalid, NotFound, Problem
 from lianfang.core.web import apply_selection, check_csrf, staff_ctx
 
 router = APIRouter(include_in_schema=False)
+router.include_router(exports.router)  # before the /command/<list>/{id} pages
 router.include_router(ops_router)
 
 
@@ -146,9 +147,8 @@ def leader_save(
 
 @router.get("/command/meetings")
 def meetings(request: Request, before: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    ctx.actor.require(MANAGE)
     size = ctx.settings.page_size
-    rows = repository.meetings_page(ctx.session, int_or_none(before), size + 1)
+    rows = list(exports.meetings_list(ctx)(int_or_none(before), size + 1))
     next_url = f"/command/meetings?before={rows[size - 1].id}" if len(rows) > size else None
     return page(request, "meetings.html", meetings=rows[:size], next_url=next_url, form={}, problems=[])
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.assignments import rules as assignment_rules
 from lianfang.assignments.models import Assignment
-from lianfang.command import operations, organisation, repository, rules, service
+from lianfang.command import exports, operations, organisation, repository, rules, service
 from lianfang.command.access import READ, REPORT, access_force, access_incident, access_mission
 from lianfang.command.views import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
@@ -25,10 +25,17 @@ router = APIRouter(include_in_schema=False)
 
 
 def _missions(
-    request: Request, ctx: Ctx, form: dict[str, Any], problems: list[Problem], status: int = 200
+    request: Request,
+    ctx: Ctx,
+    form: dict[str, Any],
+    problems: list[Problem],
+    status: int = 200,
+    before: int | None = None,
 ) -> Response:
-    ctx.actor.require(READ)
-    rows = repository.missions_page(ctx.session, ctx.actor, None, 200)
+    size = ctx.settings.page_size
+    rows = list(exports.missions_list(ctx)(before, size + 1))
+    next_url = f"/command/missions?before={rows[size - 1].id}" if len(rows) > size else None
+    rows = rows[:size]
     places = repository.jurisdictions_by_ids(ctx.session, [m.jurisdiction_id for m in rows])
     districts = repository.districts(ctx.session, ctx.actor)
     return page(
@@ -36,6 +43,7 @@ def _missions(
         "missions.html",
         status,
         missions=rows,
+        next_url=next_url,
         places=places,
         districts=districts,
         form=form,
@@ -44,8 +52,8 @@ def _missions(
 
 
 @router.get("/command/missions")
-def missions(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _missions(request, ctx, {}, [])
+def missions(request: Request, before: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    return _missions(request, ctx, {}, [], before=int_or_none(before))
 
 
 @router.post("/command/missions", dependencies=[Depends(check_csrf)])
@@ -138,9 +146,8 @@ def _incidents(
     status: int = 200,
     before: int | None = None,
 ) -> Response:
-    ctx.actor.require(READ)
     size = ctx.settings.page_size
-    rows = repository.incidents_page(ctx.session, ctx.actor, None, before, size + 1)
+    rows = list(exports.incidents_list(ctx)(before, size + 1))
     next_url = f"/command/incidents?before={rows[size - 1].id}" if len(rows) > size else None
     return page(
         request,
@@ -272,9 +279,8 @@ def _forces(
     problems: list[Problem],
     status: int = 200,
 ) -> Response:
-    ctx.actor.require(READ)
     size = ctx.settings.page_size
-    rows = repository.forces_page(ctx.session, ctx.actor, kind or None, None, after, size + 1)
+    rows = list(exports.forces_list(ctx, kind)(after, size + 1))
     next_url = f"/command/forces?kind={kind}&after={rows[size - 1].id}" if len(rows) > size else None
     districts = repository.districts(ctx.session, ctx.actor)
     totals = repository.force_totals(ctx.session, ctx.actor)

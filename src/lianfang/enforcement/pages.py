@@ -14,19 +14,18 @@ from lianfang.core.clock import SHANGHAI
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
-from lianfang.enforcement import inspections, repository, rules
+from lianfang.enforcement import exports, inspections, repository, rules
 from lianfang.enforcement.access import (
     INSPECT,
     READ,
     RESPOND,
     access_inspection,
-    require_read,
-    rows_filter,
 )
 from lianfang.enforcement.models import Finding, Violation
 from lianfang.jurisdictions.access import subtree_filter
 
 router = APIRouter(include_in_schema=False)
+router.include_router(exports.router)  # before /enforcement/violations/{violation_id}
 
 
 def problems_of(exc: DomainError) -> list[Problem]:
@@ -38,10 +37,10 @@ def status_of(exc: DomainError) -> int:
 
 
 @router.get("/enforcement")
-def desk(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    require_read(ctx.actor)
-    scope = rows_filter(ctx.actor, Finding.jurisdiction_path, Finding.unit_id)
-    findings = repository.open_findings_page(ctx.session, scope, None, None, 100)
+def desk(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    size = ctx.settings.page_size
+    findings = list(exports.findings_list(ctx)(after, size + 1))
+    next_url = f"/enforcement?after={findings[size - 1].id}" if len(findings) > size else None
     pending: list[Violation] = []
     if ctx.actor.can(READ):
         pending = repository.violations_page(
@@ -50,7 +49,8 @@ def desk(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
     return render(
         request,
         "enforcement/desk.html",
-        findings=findings,
+        findings=findings[:size],
+        next_url=next_url,
         pending=pending,
         now=ctx.now,
         states=rules.FINDING_STATES,

@@ -11,11 +11,9 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
-from lianfang.enforcement import register, repository, rules
-from lianfang.enforcement.access import DECIDE, READ
-from lianfang.enforcement.models import ClosureOrder, RegisteredEvent
+from lianfang.enforcement import exports, register, rules
+from lianfang.enforcement.access import DECIDE
 from lianfang.enforcement.pages import problems_of, status_of
-from lianfang.jurisdictions.access import subtree_filter
 from lianfang.venues.rules import KINDS as VENUE_KINDS
 
 router = APIRouter(include_in_schema=False)
@@ -27,16 +25,17 @@ def _closures(
     problems: list[Problem] | None = None,
     status: int = 200,
     closed: int | None = None,
+    after: int | None = None,
 ) -> Response:
-    ctx.actor.require(READ)
-    orders = repository.orders_page(
-        ctx.session, subtree_filter(ctx.actor, ClosureOrder.jurisdiction_path), None, 200
-    )
+    size = ctx.settings.page_size
+    orders = list(exports.closures_list(ctx)(after, size + 1))
+    next_url = f"/enforcement/closures?after={orders[size - 1].id}" if len(orders) > size else None
     return render(
         request,
         "enforcement/closures.html",
         status_code=status,
-        orders=orders,
+        orders=orders[:size],
+        next_url=next_url,
         kinds=VENUE_KINDS,
         default_kinds=sorted(rules.closed_kinds()),
         problems=problems or [],
@@ -47,8 +46,10 @@ def _closures(
 
 
 @router.get("/enforcement/closures")
-def closures_page(request: Request, closed: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _closures(request, ctx, closed=closed)
+def closures_page(
+    request: Request, closed: int | None = None, after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    return _closures(request, ctx, closed=closed, after=after)
 
 
 @router.post("/enforcement/closures", dependencies=[Depends(check_csrf)])
@@ -76,11 +77,8 @@ def _events(
     problems: list[Problem] | None = None,
     status: int = 200,
 ) -> Response:
-    ctx.actor.require(READ)
     size = ctx.settings.page_size
-    rows = repository.events_page(
-        ctx.session, subtree_filter(ctx.actor, RegisteredEvent.jurisdiction_path), "", after, size + 1
-    )
+    rows = list(exports.events_list(ctx)(after, size + 1))
     next_url = f"/enforcement/events?after={rows[size - 1].id}" if len(rows) > size else None
     return render(
         request,

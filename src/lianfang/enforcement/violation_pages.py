@@ -16,17 +16,15 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
-from lianfang.enforcement import inspections, repository, rules, violations
-from lianfang.enforcement.access import DECIDE, INSPECT, READ
-from lianfang.enforcement.models import Violation
+from lianfang.enforcement import exports, inspections, repository, rules, violations
+from lianfang.enforcement.access import DECIDE, INSPECT
 from lianfang.enforcement.pages import problems_of, status_of
-from lianfang.jurisdictions.access import subtree_filter
 from lianfang.people import repository as people_repository
 from lianfang.people.identity import id_hash
 from lianfang.people.rules import normalise_id_number
 
 router = APIRouter(include_in_schema=False)
-STATES = ("recorded", "decided")  # open (awaiting a decision) | closed (decided)
+STATES = exports.VIOLATION_STATES
 NAMES: dict[str, Any] = {
     "categories": rules.CATEGORIES,
     "laws": rules.LAWS,
@@ -60,11 +58,9 @@ def violations_page(
     after: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    ctx.actor.require(READ)
     state = state if state in STATES else ""
     size = ctx.settings.page_size
-    scope = subtree_filter(ctx.actor, Violation.jurisdiction_path)
-    rows = repository.violations_page(ctx.session, scope, state, unit_id, after, size + 1)
+    rows = list(exports.violations_list(ctx, state, unit_id)(after, size + 1))
     query = {k: v for k, v in {"state": state, "unit_id": unit_id}.items() if v}
     next_url = (
         "/enforcement/violations?" + urlencode(query | {"after": rows[size - 1].id})

@@ -16,25 +16,20 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.core.web import apply_selection, check_csrf, render, staff_ctx
-from lianfang.jurisdictions.access import access_jurisdiction
-from lianfang.unithealth import absences, pharmacy, reports, repository, rules
-from lianfang.unithealth.access import READ, REPORT, readable_unit, require_read, rows_filter
-from lianfang.unithealth.models import AbsenceAlert, PharmacySale
+from lianfang.unithealth import absences, exports, pharmacy, reports, repository, rules
+from lianfang.unithealth.access import READ, REPORT, readable_unit, require_read
 from lianfang.units.models import Unit, UnitOfficer
 from lianfang.units.rules import KINDS as UNIT_KINDS
 
 router = APIRouter(include_in_schema=False)
+router.include_router(exports.router)
 
 
 def _problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
 
 
-def _day(raw: str | None, ctx: Ctx) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else local_date(ctx.now)
-    except ValueError:
-        return local_date(ctx.now)
+_day = exports.day_of
 
 
 @router.get("/unithealth")
@@ -143,20 +138,17 @@ def missing_page(
     reminded: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    ctx.actor.require(READ)
     day = _day(report_date, ctx)
-    place = access_jurisdiction(ctx.session, ctx.actor, jurisdiction_id) if jurisdiction_id else None
-    path = place.path if place else (ctx.actor.scope_path or "/none/")
+    place, fetch = exports.missing_list(ctx, jurisdiction_id, day)
     size = ctx.settings.page_size
-    scope = rows_filter(ctx.actor, Unit.jurisdiction_path, Unit.id)
-    rows = repository.missing_units(ctx.session, scope, path, day, after, size + 1)
+    rows = list(fetch(after, size + 1))
     next_url = None
     if len(rows) > size:
         params = {"report_date": day.isoformat(), "after": rows[size - 1].id}
         next_url = "/unithealth/missing?" + urlencode(
             params | ({"jurisdiction_id": place.id} if place else {})
         )
-    filed = repository.reports_page(ctx.session, scope, path, day, None, 51)
+    filed = list(exports.reports_list(ctx, jurisdiction_id, day)[1](None, 51))
     return render(
         request,
         "unithealth/missing.html",
@@ -213,9 +205,12 @@ def _absences(
     problems: list[Problem] | None = None,
     status: int = 200,
     raised: int | None = None,
+    after: int | None = None,
 ) -> Response:
-    rows = repository.absences_page(
-        ctx.session, rows_filter(ctx.actor, Unit.jurisdiction_path, Unit.id), unit.id, None, 200
+    size = ctx.settings.page_size
+    rows = list(exports.absences_list(ctx, unit)(after, size + 1))
+    next_url = (
+        f"/unithealth/units/{unit.id}/absences?after={rows[size - 1][0].id}" if len(rows) > size else None
     )
     members = repository.active_members(ctx.session, unit.id, local_date(ctx.now))
     return render(
@@ -223,7 +218,8 @@ def _absences(
         "unithealth/absences.html",
         status_code=status,
         unit=unit,
-        rows=rows,
+        rows=rows[:size],
+        next_url=next_url,
         members=members,
         symptoms=rules.SYMPTOMS,
         problems=problems or [],
@@ -238,9 +234,14 @@ def _absences(
 
 @router.get("/unithealth/units/{unit_id}/absences")
 def absences_page(
-    request: Request, unit_id: int, raised: int | None = None, ctx: Ctx = Depends(staff_ctx)
+    request: Request,
+    unit_id: int,
+    raised: int | None = None,
+    after: int | None = None,
+    ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    return _absences(request, ctx, readable_unit(ctx.session, ctx.actor, unit_id), raised=raised)
+    unit = readable_unit(ctx.session, ctx.actor, unit_id)
+    return _absences(request, ctx, unit, raised=raised, after=after)
 
 
 @router.post("/unithealth/units/{unit_id}/absences", dependencies=[Depends(check_csrf)])
@@ -265,14 +266,8 @@ async def report_absence(request: Request, unit_id: int, ctx: Ctx = Depends(staf
 
 @router.get("/unithealth/alerts")
 def alerts_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    require_read(ctx.actor)
     size = ctx.settings.page_size
-    rows = repository.alerts_page(
-        ctx.session,
-        rows_filter(ctx.actor, AbsenceAlert.jurisdiction_path, AbsenceAlert.unit_id),
-        after,
-        size + 1,
-    )
+    rows = list(exports.alerts_list(ctx)(after, size + 1))
     next_url = f"/unithealth/alerts?after={rows[size - 1][0].id}" if len(rows) > size else None
     return render(
         request, "unithealth/alerts.html", rows=rows[:size], next_url=next_url, symptoms=rules.SYMPTOMS
@@ -286,15 +281,18 @@ def _sales(
     problems: list[Problem] | None = None,
     status: int = 200,
     form: dict[str, str] | None = None,
+    after: int | None = None,
 ) -> Response:
-    scope = rows_filter(ctx.actor, PharmacySale.jurisdiction_path, PharmacySale.unit_id)
-    rows = repository.sales_page(ctx.session, scope, unit.id, None, 100)
+    size = ctx.settings.page_size
+    rows = list(exports.sales_list(ctx, unit)(after, size + 1))
+    next_url = f"/unithealth/units/{unit.id}/sales?after={rows[size - 1].id}" if len(rows) > size else None
     return render(
         request,
         "unithealth/sales.html",
         status_code=status,
         unit=unit,
-        rows=rows,
+        rows=rows[:size],
+        next_url=next_url,
         classes=rules.MEDICINE_CLASSES,
         problems=problems or [],
         form=form or {},
@@ -303,8 +301,10 @@ def _sales(
 
 
 @router.get("/unithealth/units/{unit_id}/sales")
-def sales_page(request: Request, unit_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _sales(request, ctx, readable_unit(ctx.session, ctx.actor, unit_id))
+def sales_page(
+    request: Request, unit_id: int, after: int | None = None, ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    return _sales(request, ctx, readable_unit(ctx.session, ctx.actor, unit_id), after=after)
 
 
 @router.post("/unithealth/units/{unit_id}/sales", dependencies=[Depends(check_csrf)])
