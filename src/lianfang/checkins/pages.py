@@ -1,9 +1,11 @@
 """Pages for venue operators and registry staff: the venues hub, a venue's codes (create, relabel,
-suspend, reactivate, revoke, posters), the registrar declaration, and a venue's scans of a day."""
+suspend, reactivate, revoke, posters), the registrar declaration, and a venue's scans of a day (with a
+CSV/Excel export)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -16,7 +18,7 @@ from lianfang.checkins.status import provider_for
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, render, staff_ctx
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
 from lianfang.venues import repository as venues_repository
@@ -171,20 +173,26 @@ def poster(request: Request, code_id: int, fmt: str, ctx: Ctx = Depends(staff_ct
     )
 
 
+def _scan_day(ctx: Ctx, day: str) -> tuple[date, datetime, datetime]:
+    """The page's chosen local day (default today; a malformed one is today) and its [start, end)."""
+    try:
+        chosen = datetime.fromisoformat(day).date() if day else local_date(ctx.now)
+    except ValueError:
+        chosen = local_date(ctx.now)
+    start = datetime.combine(chosen, datetime.min.time(), tzinfo=SHANGHAI)
+    return chosen, start, start + timedelta(days=1)
+
+
 @router.get("/venues/{venue_id}/scans")
 def scans_page(
     request: Request, venue_id: int, day: str = "", cursor: str = "", ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
     """A venue's scans of one local day (default today), newest first, by keyset."""
     venue = access_venue(ctx.session, ctx.actor, venue_id)
-    try:
-        chosen = datetime.fromisoformat(day).date() if day else local_date(ctx.now)
-    except ValueError:
-        chosen = local_date(ctx.now)
-    start = datetime.combine(chosen, datetime.min.time(), tzinfo=SHANGHAI)
+    chosen, start, end = _scan_day(ctx, day)
     size = ctx.settings.page_size
     scans = repository.venue_page(
-        ctx.session, venue.id, start, start + timedelta(days=1), repository.decode_cursor(cursor), size + 1
+        ctx.session, venue.id, start, end, repository.decode_cursor(cursor), size + 1
     )
     persons = repository.persons_by_ids(ctx.session, (s.person_id for s in scans[:size]))
     names = {pid: mask_name(p.name) for pid, p in persons.items()}
@@ -201,4 +209,42 @@ def scans_page(
         day=chosen,
         today=scan_date(ctx.now),
         next_url=next_url,
+    )
+
+
+SCAN_COLUMNS = ("scan_id", "scanned_at", "visitor", "stay_until", "checked_out", "source")
+
+
+@router.get("/venues/{venue_id}/scans/export")
+def scans_export(
+    venue_id: int, format: str = "csv", day: str = "", ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """The venue's scans of the page's day, newest first, visitors' names masked as the page shows them."""
+    venue = access_venue(ctx.session, ctx.actor, venue_id)
+    chosen, start, end = _scan_day(ctx, day)
+    batches = keyset_batches(
+        lambda after, n: repository.venue_page(ctx.session, venue.id, start, end, after, n),
+        lambda s: (s.scanned_at, s.id),
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            persons = repository.persons_by_ids(ctx.session, (s.person_id for s in batch))
+            for s in batch:
+                p = persons.get(s.person_id) if s.person_id is not None else None
+                when = [s.scanned_at.astimezone(SHANGHAI).isoformat(), mask_name(p.name) if p else ""]
+                until = s.stay_until.astimezone(SHANGHAI).isoformat()
+                yield [s.id, *when, until, "yes" if s.checked_out else "", s.source]
+
+    return export_download(
+        ctx,
+        format,
+        f"venue-{venue.id}-scans-{chosen.isoformat()}",
+        SCAN_COLUMNS,
+        lines(),
+        "checkins.scans.export",
+        "venue",
+        venue.id,
+        venue.jurisdiction_path,
+        day=chosen.isoformat(),
     )

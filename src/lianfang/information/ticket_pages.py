@@ -1,10 +1,11 @@
 """Hotline pages: the ticket list in scope (by class, keyset pages, CSV/Excel export), the new-ticket
 form with the keyword suggestion, one ticket with its routing and reclassification, and the office's
-theme table read from the pre-aggregated counts."""
+theme table read from the pre-aggregated counts (CSV/Excel export)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -15,7 +16,7 @@ from lianfang.assignments.models import Assignment
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
-from lianfang.core.web import check_csrf, download, render, staff_ctx
+from lianfang.core.web import check_csrf, download, export_download, render, staff_ctx
 from lianfang.information import exports, rules, tickets
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
@@ -146,14 +147,20 @@ def classify(
     return RedirectResponse(f"/information/tickets/{ticket_id}", status_code=303)
 
 
-@router.get("/information/themes")
-def themes(request: Request, days: int = 7, ctx: Ctx = Depends(staff_ctx)) -> Response:
+def _themes(ctx: Ctx, days: int) -> tuple[date, date, list[tickets.ThemeLine], dict[str, str]]:
+    """The theme table of the last `days` local days (1-31) in scope, with its districts' names."""
     until = local_date(ctx.now)
     since = until - timedelta(days=min(max(days, 1), 31) - 1)
     lines = tickets.theme_counts(ctx, since, until)
     paths = sorted({line.district_path for line in lines})
     query = select(Jurisdiction.path, Jurisdiction.name).where(Jurisdiction.path.in_(paths))
     names = {str(p): str(n) for p, n in ctx.session.execute(query)}
+    return since, until, lines, names
+
+
+@router.get("/information/themes")
+def themes(request: Request, days: int = 7, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    since, until, lines, names = _themes(ctx, days)
     totals: dict[str, int] = {}
     for line in lines:
         totals[line.theme] = totals.get(line.theme, 0) + line.count
@@ -165,6 +172,44 @@ def themes(request: Request, days: int = 7, ctx: Ctx = Depends(staff_ctx)) -> Re
         totals=sorted(totals.items(), key=lambda x: (-x[1], x[0])),
         since=since,
         until=until,
+        days=(until - since).days + 1,
         classes=rules.CLASSES,
         themes=rules.THEMES,
+    )
+
+
+THEME_COLUMNS = (
+    "day",
+    "district_path",
+    "district",
+    "ticket_class",
+    "class",
+    "theme",
+    "theme_name",
+    "tickets",
+)
+
+
+@router.get("/information/themes/export")
+def themes_export(format: str = "csv", days: int = 7, ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """The theme table as the page shows it (the same days, the actor's scope): counts, no personal data."""
+    since, until, lines, names = _themes(ctx, days)
+
+    def rows() -> Iterator[list[object]]:
+        for line in lines:
+            cls = rules.CLASSES.get(line.ticket_class, (line.ticket_class,))[0]
+            theme = rules.THEMES.get(line.theme, (line.theme,))[0]
+            where = [line.district_path, names.get(line.district_path, line.district_path)]
+            yield [line.day.isoformat(), *where, line.ticket_class, cls, line.theme, theme, line.count]
+
+    return export_download(
+        ctx,
+        format,
+        f"ticket-themes-{since.isoformat()}-{until.isoformat()}",
+        THEME_COLUMNS,
+        rows(),
+        "information.themes.export",
+        "information_theme_count",
+        since=since.isoformat(),
+        until=until.isoformat(),
     )

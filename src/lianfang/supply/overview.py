@@ -69,26 +69,37 @@ def overview(ctx: Ctx, day: date | None = None, limit: int = 100) -> Overview:
         line.low_price = price if line.low_price is None else min(line.low_price, price)
         line.high_price = price if line.high_price is None else max(line.high_price, price)
     alert_scope = subtree_filter(ctx.actor, SupplyAlert.jurisdiction_path)
-    alerts = list(
-        ctx.session.scalars(
-            select(SupplyAlert)
-            .where(alert_scope, SupplyAlert.day == day)
-            .order_by(SupplyAlert.id)
-            .limit(limit)
-        )
-    )
+    alerts = alerts_page(ctx, day, None, limit)
     by_kind: dict[str, int] = {}
     counted = select(SupplyAlert.kind, func.count()).where(alert_scope, SupplyAlert.day == day)
     for kind, n in ctx.session.execute(counted.group_by(SupplyAlert.kind)):
         by_kind[kind] = int(n)
-    ids = {a.venue_id for a in alerts}
-    venues = {v.id: v for v in ctx.session.scalars(select(Venue).where(Venue.id.in_(ids)))} if ids else {}
+    venues = venues_of(ctx, alerts)
     outlets = ctx.session.scalar(
         select(func.count())
         .select_from(Venue)
         .where(subtree_filter(ctx.actor, Venue.jurisdiction_path), Venue.kind.in_(rules.OUTLET_KINDS))
     )
     return Overview(day, list(lines.values()), alerts, venues, int(outlets or 0), len(reporting), by_kind)
+
+
+def alerts_page(ctx: Ctx, day: date, after: int | None, limit: int) -> list[SupplyAlert]:
+    """One day's alerts in the actor's scope, oldest first from `after` (keyset on id): the overview's
+    list and its export."""
+    ctx.actor.require(READ)
+    if limit <= 0:
+        return []
+    query = select(SupplyAlert).where(
+        subtree_filter(ctx.actor, SupplyAlert.jurisdiction_path), SupplyAlert.day == day
+    )
+    if after is not None:
+        query = query.where(SupplyAlert.id > after)
+    return list(ctx.session.scalars(query.order_by(SupplyAlert.id).limit(limit)))
+
+
+def venues_of(ctx: Ctx, alerts: list[SupplyAlert]) -> dict[int, Venue]:
+    ids = {a.venue_id for a in alerts}
+    return {v.id: v for v in ctx.session.scalars(select(Venue).where(Venue.id.in_(ids)))} if ids else {}
 
 
 @dataclass(frozen=True)

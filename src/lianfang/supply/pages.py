@@ -1,7 +1,9 @@
-"""Pages for supply: the overview of one day (per good, alerts) and the outlet's report form."""
+"""Pages for supply: the overview of one day (per good, alerts; CSV/Excel export) and the outlet's
+report form."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
@@ -10,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.web import check_csrf, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, keyset_batches, render, staff_ctx
 from lianfang.supply import api, overview, rules, service
 
 router = APIRouter(include_in_schema=False)
@@ -41,6 +43,70 @@ def overview_page(request: Request, day: str = "", ctx: Ctx = Depends(staff_ctx)
         goods=rules.GOODS,
         kinds=rules.ALERT_KINDS,
         rule=rules.CURRENT,
+    )
+
+
+GOOD_COLUMNS = (
+    "good",
+    "name",
+    "unit",
+    "outlets",
+    "stock",
+    "sold",
+    "days_of_cover",
+    "mean_price_yuan",
+    "low_price_yuan",
+    "high_price_yuan",
+)
+ALERT_COLUMNS = ("id", "day", "venue_id", "outlet", "good", "name", "kind", "value", "assignment_id")
+
+
+def _yuan(cents: float | None) -> object:
+    return round(cents / 100, 2) if cents is not None else ""
+
+
+def _good_lines(view: overview.Overview) -> Iterator[list[object]]:
+    for g in view.goods:
+        meta = rules.GOODS.get(g.code, (g.code, g.code, "", ""))
+        cover = round(g.cover, 1) if g.cover is not None else ""
+        prices = [_yuan(g.mean_price), _yuan(g.low_price), _yuan(g.high_price)]
+        yield [g.code, meta[0], meta[2], g.outlets, g.stock, g.sold, cover, *prices]
+
+
+def _alert_lines(ctx: Ctx, day: date) -> Iterator[list[object]]:
+    for batch in keyset_batches(lambda after, n: overview.alerts_page(ctx, day, after, n), lambda a: a.id):
+        venues = overview.venues_of(ctx, batch)
+        for a in batch:
+            v = venues.get(a.venue_id)
+            name = rules.GOODS.get(a.good, (a.good,))[0]
+            outlet = v.name if v is not None else ""
+            what = [a.good, name, a.kind, round(a.value, 3)]
+            yield [a.id, a.day.isoformat(), a.venue_id, outlet, *what, a.assignment_id or ""]
+
+
+@router.get("/supply/export")
+def overview_export(
+    format: str = "csv", day: str = "", table: str = "goods", ctx: Ctx = Depends(staff_ctx)
+) -> Response:
+    """The overview of a day in the actor's scope, as the page shows it: the goods table or, with
+    `table=alerts`, every alert of the day (the page shows the first hundred)."""
+    view = overview.overview(ctx, _day(day), limit=0)
+    columns: tuple[str, ...]
+    lines: Iterator[list[object]]
+    if table == "alerts":
+        columns, lines, table = ALERT_COLUMNS, _alert_lines(ctx, view.day), "alerts"
+    else:
+        columns, lines, table = GOOD_COLUMNS, _good_lines(view), "goods"
+    return export_download(
+        ctx,
+        format,
+        f"supply-{table}-{view.day.isoformat()}",
+        columns,
+        lines,
+        f"supply.{table}.export",
+        "supply_report" if table == "goods" else "supply_alert",
+        day=view.day.isoformat(),
+        table=table,
     )
 
 
