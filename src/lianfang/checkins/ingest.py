@@ -8,16 +8,21 @@ query. The second pass turns lines into table rows with per-batch caches (a code
 judged once, a day's default stay computed once; a line that is not plainly valid goes through the full
 checks of `service`, which say what is wrong) and, on PostgreSQL, streams them straight into `scans`
 with COPY while it goes, so the database stores rows while Python checks the next ones (ids are drawn
-from the sequence beforehand). If a key was already stored (a retried upload) the COPY is undone and
-the rows go through the group statement (`pgwrite.BATCH`: ON CONFLICT DO NOTHING, original scans
-reported), in chunks. On SQLite, row inserts (`writer.write_rows`)."""
+from the sequence beforehand). Before that COPY, the first chunk's keys are looked up (one query on
+the unique key): when some are stored (a retried upload), every chunk's stored keys are looked up
+first, their lines reported as duplicates of the original scans, and only the chunk's new rows copied.
+A COPY that meets a stored key all the same (one further in the batch, or another upload's at the
+same moment) is undone and the batch goes again chunk by chunk; a chunk whose COPY meets a key stored
+meanwhile goes through the group statement instead (`pgwrite.BATCH`: ON CONFLICT DO NOTHING, original
+scans reported). On SQLite, row inserts (`writer.write_rows`), in chunks."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from itertools import chain, islice
 from typing import Any
 
 from psycopg import Copy
@@ -36,7 +41,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.people.models import Person
 
-CHUNK, FALLBACK_CHUNK = 500, 5000
+CHUNK, FALLBACK_CHUNK, CHECK_CHUNK = 500, 5000, 2000
 Row = tuple[Any, ...]  # the table's columns in writer.COLUMNS order
 
 
@@ -193,11 +198,13 @@ class _CopySink:
         driver = session.connection().connection.driver_connection
         assert driver is not None
         self.cursor = driver.cursor()
-        self.cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence('scans', 'id')) FROM generate_series(1, %s)",
+        self.cursor.execute(  # one array, not a row per id
+            "SELECT array_agg(nextval(pg_get_serial_sequence('scans', 'id'))) FROM generate_series(1, %s)",
             [max(lines, 1)],
         )
-        self.ids = iter([i for (i,) in self.cursor.fetchall()])
+        fetched = self.cursor.fetchone()
+        assert fetched is not None
+        self.ids: Iterator[int] = iter(fetched[0])
         self.conflict = False
         self.copy: Copy | None = None
 
@@ -225,7 +232,31 @@ class _CopySink:
     def add(self, outcome: Outcome, row: Row) -> None:
         assert self.copy is not None
         outcome.scan_id = scan_id = next(self.ids)
+        outcome.result = "created"
         self.copy.write_row((scan_id, *row))
+
+
+# The stored scans of a chunk's keys: one probe of the unique index per key (LATERAL … LIMIT 1, so the
+# plan cannot turn into a scan of a day's partition, whatever the statistics say).
+_STORED = (
+    "SELECT k.n, s.id FROM unnest(%s::int[], %s::date[], %s::text[]) WITH ORDINALITY AS k(v, d, key, n) "
+    "CROSS JOIN LATERAL (SELECT id FROM scans WHERE venue_id = k.v AND scan_date = k.d "
+    "AND idempotency_key = k.key AND idempotency_key IS NOT NULL LIMIT 1) s"
+)
+
+
+def _stored(session: Session, chunk: list[tuple[Outcome, Row]]) -> dict[int, int]:
+    """The original scan id by position in `chunk`, for the rows whose key is stored already."""
+    if not chunk:
+        return {}
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(
+            _STORED,
+            [[r[1] for _, r in chunk], [r[0] for _, r in chunk], [r[9] for _, r in chunk]],
+        )
+        return {n - 1: scan_id for n, scan_id in cursor.fetchall()}
 
 
 Line = tuple[int, list[str] | None]  # (row number, the six fields) as `ingest_parse.parse` yields
@@ -233,9 +264,11 @@ Line = tuple[int, list[str] | None]  # (row number, the six fields) as `ingest_p
 
 def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[list[Line], set[str]]:
     """The lines, parsed once and kept for the second pass, the persons they name, and the codes they
-    name (looked up here)."""
+    name (looked up here). A code's or a pseudonym's text is kept once for all the lines that name it."""
     lines: list[Line] = []
-    keys, raws = set(), set()
+    keys: set[str] = set()
+    raws: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for line in parse(content, kind):
         lines.append(line)
         if len(lines) > rules.MAX_BATCH:
@@ -244,40 +277,64 @@ def _first_pass(checker: _Checker, content: bytes, kind: str) -> tuple[list[Line
             )
         fields = line[1]
         if fields is not None:
-            raws.add(fields[0])
+            fields[0] = raws.setdefault(fields[0], fields[0])
+            fields[4] = texts.setdefault(fields[4], fields[4])
             key = checker.person_key(fields[4], fields[5])
             if key is not None:
                 keys.add(key)
-    checker.load_codes(raws)
+    checker.load_codes(set(raws))
     return lines, keys
 
 
-def _rows(
-    checker: _Checker,
-    persons: dict[str, int],
-    lines: list[Line],
-    outcomes: list[Outcome],
-    repeats: list[tuple[Outcome, Outcome]],
-) -> Iterator[tuple[Outcome, Row]]:
-    """The second pass: one outcome per line (appended to `outcomes`), each new valid row yielded, and
-    each line repeating an earlier line's key noted in `repeats` with that line."""
-    first: dict[tuple[int, date, str], Outcome] = {}
-    for number, fields in lines:
-        outcome = Outcome(number)
-        outcomes.append(outcome)
-        row = checker.row(number, fields, outcome)
-        if row is None:
-            continue
-        person_id = persons.get(row[2])
-        if person_id is None:
-            outcome.problems.append(rules.unknown_person(row[2], number))
-            continue
-        key = (row[1], row[0], row[9])
-        if key in first:
-            repeats.append((outcome, first[key]))  # the same key twice in one batch
-            continue
-        first[key] = outcome
-        yield outcome, (row[0], row[1], person_id, *row[3:])
+def _drain(lines: list[Line]) -> Iterator[Line]:
+    """The lines in order, each let go once it has been read (the list is emptied)."""
+    lines.reverse()
+    while lines:
+        yield lines.pop()
+
+
+class _Pass:
+    """One second pass over the lines: the outcomes, the lines repeating an earlier line's key (with
+    that line), the venues written to, and the new valid rows (`rows`, lazily)."""
+
+    def __init__(self, checker: _Checker, persons: dict[str, int], lines: Iterable[Line]) -> None:
+        self.outcomes: list[Outcome] = []
+        self.repeats: list[tuple[Outcome, Outcome]] = []
+        self.venues: set[int] = set()
+        self.rows = self._rows(checker, persons, lines)
+
+    def _rows(
+        self, checker: _Checker, persons: dict[str, int], lines: Iterable[Line]
+    ) -> Iterator[tuple[Outcome, Row]]:
+        first: dict[tuple[int, date], dict[str, Outcome]] = {}  # by venue and day, then key
+        for number, fields in lines:
+            outcome = Outcome(number)
+            self.outcomes.append(outcome)
+            row = checker.row(number, fields, outcome)
+            if row is None:
+                continue
+            person_id = persons.get(row[2])
+            if person_id is None:
+                outcome.problems.append(rules.unknown_person(row[2], number))
+                continue
+            keys = first.get((row[1], row[0]))
+            if keys is None:
+                keys = first[(row[1], row[0])] = {}
+            earlier = keys.get(row[9])
+            if earlier is not None:
+                self.repeats.append((outcome, earlier))  # the same key twice in one batch
+                continue
+            keys[row[9]] = outcome
+            self.venues.add(row[1])
+            yield outcome, (row[0], row[1], person_id, *row[3:])
+
+    def chunk(self, size: int) -> list[tuple[Outcome, Row]]:
+        return list(islice(self.rows, size))
+
+    def finish(self) -> list[Outcome]:
+        for outcome, original in self.repeats:
+            outcome.result, outcome.scan_id = "duplicate", original.scan_id
+        return self.outcomes
 
 
 def ingest(ctx: Ctx, hasher: IdHasher, content: bytes, kind: str) -> list[Outcome]:
@@ -285,31 +342,65 @@ def ingest(ctx: Ctx, hasher: IdHasher, content: bytes, kind: str) -> list[Outcom
     checker = _Checker(ctx, hasher)
     lines, keys = _first_pass(checker, content, kind)
     persons = _persons(ctx.session, keys)
-    outcomes: list[Outcome] = []
-    repeats: list[tuple[Outcome, Outcome]] = []
-    venues: set[int] = set()
-    copied = False
     if ctx.session.get_bind().dialect.name == "postgresql":
-        sink = _CopySink(ctx.session, len(lines))
-        with sink.streaming():
-            for outcome, row in _rows(checker, persons, lines, outcomes, repeats):
-                sink.add(outcome, row)
-                outcome.result = "created"
-                venues.add(row[1])
-        copied = not sink.conflict
-    if not copied:  # SQLite, or some key was stored before (a retry): nothing was copied; row inserts
-        outcomes, repeats, pending = [], [], []
-        for item in _rows(checker, persons, lines, outcomes, repeats):
-            pending.append(item)
-            venues.add(item[1][1])
-            if len(pending) >= FALLBACK_CHUNK:
-                _insert(ctx.session, pending)
-                pending = []
-        _insert(ctx.session, pending)
-    for outcome, original in repeats:
-        outcome.result, outcome.scan_id = "duplicate", original.scan_id
-    _audit(ctx, outcomes, venues)
+        total = len(lines)
+        done = _copy(ctx.session, _Pass(checker, persons, _drain(lines)), total)
+        if done is None:  # nothing was copied: again (the file parsed anew), chunk by chunk
+            done = _Pass(checker, persons, parse(content, kind))
+            _copy_checked(ctx.session, done, done.chunk(CHECK_CHUNK))
+    else:
+        done = _Pass(checker, persons, _drain(lines))
+        while pending := done.chunk(FALLBACK_CHUNK):
+            _insert(ctx.session, pending)
+    outcomes = done.finish()
+    _audit(ctx, outcomes, done.venues)
     return outcomes
+
+
+def _copy(session: Session, done: _Pass, lines: int) -> _Pass | None:
+    """PostgreSQL: when none of the first chunk's keys is stored, one COPY streamed while the lines are
+    checked (None when it met a stored key all the same, and was undone); otherwise (a retried upload)
+    chunk by chunk."""
+    head = done.chunk(CHECK_CHUNK)
+    if not head:
+        return done
+    stored = _stored(session, head)
+    if stored:
+        _copy_new(session, head, stored)
+        _copy_checked(session, done, done.chunk(CHECK_CHUNK))
+        return done
+    sink = _CopySink(session, lines)
+    with sink.streaming():
+        for outcome, row in chain(head, done.rows):
+            sink.add(outcome, row)
+    return None if sink.conflict else done
+
+
+def _copy_checked(session: Session, done: _Pass, head: list[tuple[Outcome, Row]]) -> None:
+    """Each chunk's stored keys looked up first, and only its new rows copied."""
+    while head:
+        _copy_new(session, head, _stored(session, head))
+        head = done.chunk(CHECK_CHUNK)
+
+
+def _copy_new(session: Session, chunk: list[tuple[Outcome, Row]], stored: dict[int, int]) -> None:
+    """Report the chunk's stored keys with their original scans and COPY the other rows; a key stored
+    meanwhile by another upload (the COPY is undone) sends them through the ON CONFLICT insert."""
+    new = []
+    for n, item in enumerate(chunk):
+        original = stored.get(n)
+        if original is None:
+            new.append(item)
+        else:
+            item[0].result, item[0].scan_id = "duplicate", original
+    if not new:
+        return
+    sink = _CopySink(session, len(new))
+    with sink.streaming():
+        for outcome, row in new:
+            sink.add(outcome, row)
+    if sink.conflict:
+        _insert(session, new)
 
 
 def _insert(session: Session, kept: list[tuple[Outcome, Row]]) -> None:
