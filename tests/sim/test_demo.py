@@ -87,5 +87,6 @@ def test_demo_city_accounts_and_work_items(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_import_kinds_reach_the_module_importers() -> None:
-    kinds = {"jurisdictions", "people", "units", "staff", "venues", "places", "travel", "vaccinations"}
+    kinds = {"jurisdictions", "people", "units", "staff", "venues", "places", "places-package", "travel"}
+    kinds |= {"vaccinations"}
     assert set(seed.IMPORTERS) == kinds
