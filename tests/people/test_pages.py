@@ -47,8 +47,9 @@ def test_searches_by_phone_page_by_form_so_the_number_never_enters_a_url(ctx, cl
     csrf = _staff(ctx, client, "community_worker", w.a)
     first = client.post("/people", data={"csrf_token": csrf, "phone": "13766667777"})
     assert "刘49" in first.text and "刘50" not in first.text
-    # The number appears only as form values (the search box and the hidden next-page field).
-    assert first.text.count("13766667777") == first.text.count('value="13766667777"') == 2
+    # The number appears only as form values (the search box, the hidden next-page field and the two
+    # export forms, which carry the page's filters in their bodies).
+    assert first.text.count("13766667777") == first.text.count('value="13766667777"') == 4
     assert "?phone=" not in first.text and f'name="after" value="{family[49].id}"' in first.text
     data = {"csrf_token": csrf, "phone": "13766667777", "after": str(family[49].id)}
     second = client.post("/people", data=data)

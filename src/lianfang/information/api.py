@@ -132,7 +132,7 @@ def list_tickets(
 def tickets_export(
     fmt: str = "csv", ticket_class: str | None = None, ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    return download(exports.export_tickets(ctx, fmt, ticket_class or None), fmt, "tickets")
+    return exports.export_tickets(ctx, fmt, ticket_class or None)
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)

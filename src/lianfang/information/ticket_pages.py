@@ -16,7 +16,7 @@ from lianfang.assignments.models import Assignment
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
-from lianfang.core.web import check_csrf, download, export_download, render, staff_ctx
+from lianfang.core.web import check_csrf, export_download, render, staff_ctx
 from lianfang.information import exports, rules, tickets
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
@@ -64,7 +64,7 @@ def ticket_list(
 
 @router.get("/information/tickets/export")
 def ticket_export(fmt: str = "csv", ticket_class: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return download(exports.export_tickets(ctx, fmt, ticket_class or None), fmt, "tickets")
+    return exports.export_tickets(ctx, fmt, ticket_class or None)
 
 
 def _form(

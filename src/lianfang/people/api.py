@@ -8,8 +8,7 @@ from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
-from lianfang.core.tabular import file_format
-from lianfang.core.web import download, read_upload, resident_ctx, staff_ctx
+from lianfang.core.web import read_upload, resident_ctx, staff_ctx
 from lianfang.people import households, repository, service
 from lianfang.people.access import access_household, access_person, own_records
 from lianfang.people.exports import export_people
@@ -72,10 +71,19 @@ def create_person(body: PersonCreate, ctx: Ctx = Depends(staff_ctx)) -> PersonRe
 
 
 @router.get("/people/export")
-def export(format: str = "csv", reveal: bool = False, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    """CSV or XLSX of the caller's jurisdiction; `reveal=true` (with identity.reveal) gives full numbers."""
-    fmt = file_format(format)
-    return download(export_people(ctx, fmt, reveal), fmt, "people")
+def export(
+    format: str = "csv",
+    reveal: bool = False,
+    q: str = Query("", description="name prefix"),
+    id_number: str = Query("", description="exact document number, any kind"),
+    phone: str = Query("", description="exact mobile number"),
+    community_id: int | None = None,
+    community_code: str = "",
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    """CSV or XLSX of the list with the same filters as `GET /api/people`, in the caller's jurisdiction;
+    `reveal=true` (with identity.reveal) gives full numbers. One audit row with the filters."""
+    return export_people(ctx, format, reveal, q, id_number, phone, community_id, community_code)
 
 
 @router.post("/people/import")

@@ -11,8 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
-from lianfang.core.tabular import file_format
-from lianfang.core.web import check_csrf, download, get_ctx, read_upload, render, staff_ctx
+from lianfang.core.web import check_csrf, get_ctx, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people import households, repository, service
@@ -35,6 +34,15 @@ def _problems(exc: DomainError) -> list[Problem]:
     return exc.problems or [Problem("", exc.zh, exc.en)]
 
 
+def _export_links(filters: dict[str, str]) -> dict[str, Any]:
+    """The export buttons carry the page's filters: in the link's query for a name or community, in a
+    posted form when a document number or phone is among them (never in a URL)."""
+    sensitive = bool(filters["id_number"] or filters["phone"])
+    query = {"q": filters["q"], "community_code": filters["community"]}
+    kept = {k: v for k, v in query.items() if v}
+    return {"export_query": "&" + urlencode(kept) if kept else "", "export_by_form": sensitive}
+
+
 def _list(request: Request, ctx: Ctx, filters: dict[str, str], after: int | None) -> Response:
     """The search page. Document numbers and phones arrive only by POST (never in a URL, so never in an
     access log or the browser history); their next page is a form too."""
@@ -43,7 +51,7 @@ def _list(request: Request, ctx: Ctx, filters: dict[str, str], after: int | None
         "id_kinds": ID_KINDS,
         "next_after": None,
         "next_url": None,
-    }
+    } | _export_links(filters)
     try:
         f = filters
         size = ctx.settings.page_size
@@ -166,10 +174,18 @@ def import_submit(
 
 @router.post("/people/export", dependencies=[Depends(check_csrf)])
 def export_submit(
-    format: str = Form("csv"), reveal: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
+    format: str = Form("csv"),
+    reveal: bool = Form(False),
+    q: str = Form(""),
+    id_number: str = Form(""),
+    phone: str = Form(""),
+    community: str = Form(""),
+    ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    fmt = file_format(format)
-    return download(export_people(ctx, fmt, reveal), fmt, "people")
+    """The search page's list as a file, with its filters (sent in the body: numbers stay out of URLs)."""
+    response = export_people(ctx, format, reveal, q, id_number, phone, None, community)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _view(

@@ -6,7 +6,7 @@ have their own indexes: an equality on a near-unique hash is narrower than any j
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,43 +154,3 @@ def households_page(
 def members(session: Session, household_id: int, limit: int = 100) -> list[Person]:
     query = select(Person).where(Person.household_id == household_id).order_by(Person.id).limit(limit)
     return list(session.scalars(query))
-
-
-EXPORT_COLUMNS = (
-    Person.id,
-    Person.pseudonym,
-    Person.name,
-    Person.id_kind,
-    Person.id_masked,
-    Person.id_sealed,
-    Person.phone_masked,
-    Person.phone_sealed,
-    Jurisdiction.code,
-    Household.code,
-    Person.address,
-    Person.nationality,
-    Person.birth_date,
-    Person.sex,
-)
-
-
-def export_rows(
-    session: Session, scope: ColumnElement[bool], batch: int = 2000
-) -> Iterator[Sequence[object]]:
-    """Every person in scope (plain columns, no ORM objects) with community and household codes, read in
-    keyset batches by id so a million rows never sit in the session at once."""
-    after = 0
-    while True:
-        query = (
-            select(*EXPORT_COLUMNS)
-            .join(Jurisdiction, Jurisdiction.id == Person.community_id)
-            .outerjoin(Household, Household.id == Person.household_id)
-            .where(scope, Person.id > after)
-            .order_by(Person.id)
-            .limit(batch)
-        )
-        rows = list(session.execute(query))
-        yield from rows
-        if len(rows) < batch:
-            return
-        after = int(rows[-1][0])

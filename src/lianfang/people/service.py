@@ -314,18 +314,16 @@ def _home_community_path(ctx: Ctx) -> str:
     )
 
 
-def find_people(
+def person_filter(
     ctx: Ctx,
     name_prefix: str = "",
     id_number: str = "",
     phone: str = "",
     community_id: int | None = None,
     community_code: str = "",
-    after: int | None = None,
-    limit: int = 50,
-) -> Page[Person]:
-    """A keyset page of persons in the actor's scope: by name prefix, exact document number (any kind),
-    exact phone, community; filters combine."""
+) -> PersonFilter:
+    """The list's filters, checked (a bad number, phone or community is a problem on the form): by name
+    prefix, exact document number (any kind), exact phone, community; they combine."""
     ctx.actor.require(READ)
     problems: list[Problem] = []
     id_hashes: tuple[str, ...] = ()
@@ -344,12 +342,33 @@ def find_people(
     paths: tuple[str, ...] | None = None
     if name_prefix.strip() and not community_path and ctx.actor.kind != "system":
         paths = repository.community_paths(ctx.session, subtree_filter(ctx.actor, Jurisdiction.path))
-    wanted = PersonFilter(
+    return PersonFilter(
         name_prefix.strip(), id_hashes, wanted_phone.hash if wanted_phone else "", community_path, paths
     )
-    limit = max(1, min(limit, MAX_PAGE))
+
+
+def people_rows(ctx: Ctx, wanted: PersonFilter, after: int | None, limit: int) -> list[Person]:
+    """The list's one keyset query in the actor's scope: up to `limit` persons after id `after`. The
+    search page, the API and the export all read through it."""
+    ctx.actor.require(READ)
     scope = subtree_filter(ctx.actor, Person.jurisdiction_path)
-    rows = repository.people_page(ctx.session, scope, wanted, after, limit + 1)
+    return repository.people_page(ctx.session, scope, wanted, after, limit)
+
+
+def find_people(
+    ctx: Ctx,
+    name_prefix: str = "",
+    id_number: str = "",
+    phone: str = "",
+    community_id: int | None = None,
+    community_code: str = "",
+    after: int | None = None,
+    limit: int = 50,
+) -> Page[Person]:
+    """A keyset page of persons in the actor's scope matching `person_filter`."""
+    wanted = person_filter(ctx, name_prefix, id_number, phone, community_id, community_code)
+    limit = max(1, min(limit, MAX_PAGE))
+    rows = people_rows(ctx, wanted, after, limit + 1)
     return Page(rows[:limit], rows[limit - 1].id if len(rows) > limit else None)
 
 

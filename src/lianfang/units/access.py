@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from lianfang.core.access import Actor
 from lianfang.core.errors import Forbidden, NotFound
 from lianfang.jurisdictions.access import subtree_filter
+from lianfang.units import repository
 from lianfang.units.models import Unit, UnitOfficer
 
 READ = "registry.read"
@@ -70,3 +71,12 @@ def require_staff_manager(actor: Actor) -> None:
     """Staff lists are kept by registry writers (in their subtree) and by unit officers (own units)."""
     if not (actor.can(WRITE) or actor.can(STAFF)):
         raise Forbidden()
+
+
+def units_rows(
+    session: Session, actor: Actor, query: repository.UnitQuery, after: int | None, limit: int
+) -> list[Unit]:
+    """The list's one keyset query in the actor's reach: up to `limit` units after id `after` (ask for
+    one more than a page to know whether another follows). The page, the API and the export read it."""
+    require_read(actor)
+    return repository.search(session, units_filter(actor), query, after, limit)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from lianfang.core.context import Ctx
 from lianfang.core.web import download, read_upload, staff_ctx
 from lianfang.units import exports, imports, repository, service, staff
-from lianfang.units.access import access_unit, require_read, units_filter
+from lianfang.units.access import access_unit, units_rows
 from lianfang.units.models import Unit, UnitMembership
 from lianfang.units.schemas import (
     MemberCreate,
@@ -69,10 +69,9 @@ def list_units(
     ctx: Ctx = Depends(staff_ctx),
 ) -> UnitPage:
     """Units the caller reaches, filtered by name prefix (or exact code), kind and community; by id."""
-    require_read(ctx.actor)
     size = _limit(limit)
     query = repository.unit_query(ctx.session, q, kind, community_id)
-    rows = repository.search(ctx.session, units_filter(ctx.actor), query, after, size + 1)
+    rows = units_rows(ctx.session, ctx.actor, query, after, size + 1)
     items = [UnitRead.model_validate(u) for u in rows[:size]]
     return UnitPage(items=items, next_after=items[-1].id if len(rows) > size else None)
 
@@ -84,8 +83,15 @@ def create_unit(body: UnitCreate, ctx: Ctx = Depends(staff_ctx)) -> UnitRead:
 
 
 @router.get("/export")
-def export_units(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return download(exports.export_units(ctx, format), format, "units")
+def export_units(
+    format: str = "csv",
+    q: str = "",
+    kind: str = "",
+    community_id: int | None = None,
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    """CSV / XLSX of the list with the same filters as `GET /api/units`; audited with the filters."""
+    return exports.export_units(ctx, format, q, kind, community_id)
 
 
 @router.post("/import")

@@ -1,17 +1,22 @@
-"""Exports: units in the importer's columns (so a file round-trips) and a unit's staff list with masked
-identity numbers only."""
+"""Exports: the unit list (the page's filters and query) in the importer's columns (so a file
+round-trips) and a unit's staff list with masked identity numbers only."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.responses import Response
 from sqlalchemy import select
 
 from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Forbidden
 from lianfang.core.tabular import file_format, write_table
+from lianfang.core.web import export_download, keyset_batches
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.units import repository
-from lianfang.units.access import EXPORT, STAFF, access_unit, require_read, units_filter
+from lianfang.units.access import EXPORT, STAFF, access_unit, require_read, units_rows
 
 UNIT_COLUMNS = ("code", "name", "kind", "community_code", "address", "contact_name", "active")
 STAFF_COLUMNS = (
@@ -27,22 +32,39 @@ STAFF_COLUMNS = (
 )
 
 
-def export_units(ctx: Ctx, fmt: str) -> bytes:
+def export_units(
+    ctx: Ctx, fmt: str, q: str = "", kind: str = "", community_id: int | None = None
+) -> Response:
+    """The unit list with the page's filters, read through the page's own query in the actor's reach;
+    one audit row with the filters."""
     require_read(ctx.actor)
     if not (ctx.actor.can(EXPORT) or ctx.actor.can(STAFF)):
         raise Forbidden()
-    units = repository.in_scope(ctx.session, units_filter(ctx.actor))
-    community_ids = sorted({u.community_id for u in units})
-    codes: dict[int, str] = {}
-    for start in range(0, len(community_ids), repository.CHUNK):
-        chunk = community_ids[start : start + repository.CHUNK]
-        for j in ctx.session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(chunk))):
-            codes[j.id] = j.code
-    rows: list[list[object]] = [
-        [u.code, u.name, u.kind, codes.get(u.community_id, ""), u.address, u.contact_name, int(u.active)]
-        for u in units
-    ]
-    return write_table(fmt, UNIT_COLUMNS, rows, "units")
+    query = repository.unit_query(ctx.session, q, kind, community_id)
+    batches = keyset_batches(
+        lambda after, n: units_rows(ctx.session, ctx.actor, query, after, n), lambda u: u.id
+    )
+
+    def lines() -> Iterator[list[object]]:
+        for batch in batches:
+            ids = sorted({u.community_id for u in batch})
+            found = ctx.session.scalars(select(Jurisdiction).where(Jurisdiction.id.in_(ids)))
+            codes = {j.id: j.code for j in found}
+            for u in batch:
+                community = codes.get(u.community_id, "")
+                yield [u.code, u.name, u.kind, community, u.address, u.contact_name, int(u.active)]
+
+    filters: dict[str, Any] = {"q": q.strip(), "kind": kind.strip(), "community_id": community_id}
+    return export_download(
+        ctx,
+        fmt,
+        "units",
+        UNIT_COLUMNS,
+        lines(),
+        "unit.export",
+        "unit",
+        **{k: v for k, v in filters.items() if v not in (None, "")},
+    )
 
 
 def export_staff(ctx: Ctx, unit_id: int, fmt: str, include_ended: bool = False) -> bytes:

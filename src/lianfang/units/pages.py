@@ -17,7 +17,7 @@ from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.units import imports, repository, service, staff
-from lianfang.units.access import IMPORT, STAFF, WRITE, access_unit, require_read, units_filter
+from lianfang.units.access import IMPORT, STAFF, WRITE, access_unit, units_rows
 from lianfang.units.rules import KINDS, PLACING_KINDS, ROLES
 
 router = APIRouter(include_in_schema=False)
@@ -42,14 +42,13 @@ def units_page(
     after: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    require_read(ctx.actor)
     size = ctx.settings.page_size
     query = repository.unit_query(ctx.session, q, kind, community_id)
-    rows = repository.search(ctx.session, units_filter(ctx.actor), query, after, size + 1)
+    rows = units_rows(ctx.session, ctx.actor, query, after, size + 1)
+    kept = {k: v for k, v in {"q": q, "kind": kind, "community_id": community_id or ""}.items() if v != ""}
     next_url = None
     if len(rows) > size:
-        params = {"q": q, "kind": kind, "community_id": community_id or "", "after": rows[size - 1].id}
-        next_url = "/units?" + urlencode({k: v for k, v in params.items() if v != ""})
+        next_url = "/units?" + urlencode({**kept, "after": rows[size - 1].id})
     return render(
         request,
         "units/list.html",
@@ -58,6 +57,7 @@ def units_page(
         kinds=KINDS,
         communities=_communities(ctx),
         next_url=next_url,
+        export_query="&" + urlencode(kept) if kept else "",
     )
 
 

@@ -87,20 +87,6 @@ def search(
     return list(session.scalars(stmt.order_by(Unit.id).limit(limit)))
 
 
-def in_scope(session: Session, scope: ColumnElement[bool], batch: int = 1000) -> list[Unit]:
-    """Every unit in scope, read in keyset batches (exports)."""
-    out: list[Unit] = []
-    after = 0
-    while True:
-        rows = list(
-            session.scalars(select(Unit).where(scope, Unit.id > after).order_by(Unit.id).limit(batch))
-        )
-        out.extend(rows)
-        if len(rows) < batch:
-            return out
-        after = rows[-1].id
-
-
 def membership(session: Session, unit_id: int, person_id: int) -> UnitMembership | None:
     return session.scalar(
         select(UnitMembership).where(UnitMembership.unit_id == unit_id, UnitMembership.person_id == person_id)

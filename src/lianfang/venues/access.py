@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from lianfang.core.access import Actor
 from lianfang.core.errors import Forbidden, NotFound
 from lianfang.jurisdictions.access import subtree_filter
+from lianfang.venues import repository
 from lianfang.venues.models import Venue
 
 READ = "registry.read"
@@ -49,3 +50,12 @@ def access_venue(session: Session, actor: Actor, venue_id: int) -> Venue:
     if venue is None or not covers_venue(actor, venue):
         raise NotFound("场所", "venue")
     return venue
+
+
+def venues_rows(
+    session: Session, actor: Actor, query: repository.VenueQuery, after: int | None, limit: int
+) -> list[Venue]:
+    """The list's one keyset query in the actor's reach: up to `limit` venues after id `after` (ask for
+    one more than a page to know whether another follows). The page, the API and the export read it."""
+    require_read(actor)
+    return repository.search(session, venues_filter(actor), query, after, limit)

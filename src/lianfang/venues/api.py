@@ -8,9 +8,9 @@ from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
-from lianfang.core.web import download, read_upload, staff_ctx
+from lianfang.core.web import read_upload, staff_ctx
 from lianfang.venues import imports, repository, service
-from lianfang.venues.access import access_venue, require_read, venues_filter
+from lianfang.venues.access import access_venue, venues_rows
 from lianfang.venues.schemas import (
     BulkStatusChange,
     BulkStatusResult,
@@ -36,10 +36,9 @@ def list_venues(
     ctx: Ctx = Depends(staff_ctx),
 ) -> VenuePage:
     """Venues the caller reaches, by name prefix (or exact code), kind, status and community; by id."""
-    require_read(ctx.actor)
     size = max(1, min(limit, 500))
     query = repository.venue_query(ctx.session, q, kind, status, community_id)
-    rows = repository.search(ctx.session, venues_filter(ctx.actor), query, after, size + 1)
+    rows = venues_rows(ctx.session, ctx.actor, query, after, size + 1)
     items = [VenueRead.model_validate(v) for v in rows[:size]]
     return VenuePage(items=items, next_after=items[-1].id if len(rows) > size else None)
 
@@ -50,8 +49,16 @@ def create_venue(body: VenueCreate, ctx: Ctx = Depends(staff_ctx)) -> VenueRead:
 
 
 @router.get("/export")
-def export_venues(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return download(imports.export_venues(ctx, format), format, "venues")
+def export_venues(
+    format: str = "csv",
+    q: str = "",
+    kind: str = "",
+    status: str = "",
+    community_id: int | None = None,
+    ctx: Ctx = Depends(staff_ctx),
+) -> Response:
+    """CSV / XLSX of the list with the same filters as `GET /api/venues`; audited with the filters."""
+    return imports.export_venues(ctx, format, q, kind, status, community_id)
 
 
 @router.post("/import")

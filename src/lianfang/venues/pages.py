@@ -17,7 +17,7 @@ from lianfang.core.web import apply_selection, check_csrf, read_upload, render, 
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.venues import imports, repository, service
-from lianfang.venues.access import IMPORT, WRITE, access_venue, require_read, venues_filter
+from lianfang.venues.access import IMPORT, WRITE, access_venue, venues_rows
 from lianfang.venues.rules import KINDS, OPERATOR_TRANSITIONS, STATUSES, TRANSITIONS, rules_for
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +42,6 @@ def _list(
     status: int = 200,
     bulk: tuple[int, int] | None = None,
 ) -> Response:
-    require_read(ctx.actor)
     size = ctx.settings.page_size
     community_id = f.get("community_id")
     query = repository.venue_query(
@@ -52,11 +51,11 @@ def _list(
         str(f.get("status", "")),
         community_id if isinstance(community_id, int) else None,
     )
-    rows = repository.search(ctx.session, venues_filter(ctx.actor), query, after, size + 1)
+    rows = venues_rows(ctx.session, ctx.actor, query, after, size + 1)
+    kept = {k: v for k, v in f.items() if v not in (None, "")}
     next_url = None
     if len(rows) > size:
-        params = {k: v for k, v in f.items() if v not in (None, "")} | {"after": rows[size - 1].id}
-        next_url = "/venues?" + urlencode(params)
+        next_url = "/venues?" + urlencode(kept | {"after": rows[size - 1].id})
     return render(
         request,
         "venues/list.html",
@@ -67,6 +66,7 @@ def _list(
         statuses=STATUSES,
         communities=_communities(ctx),
         next_url=next_url,
+        export_query="&" + urlencode(kept) if kept else "",
         problems=problems or [],
         bulk=bulk,
     )

@@ -47,19 +47,6 @@ def search(
     return list(session.scalars(stmt.order_by(Venue.id).limit(limit)))
 
 
-def in_scope(session: Session, scope: ColumnElement[bool], batch: int = 1000) -> list[Venue]:
-    out: list[Venue] = []
-    after = 0
-    while True:
-        rows = list(
-            session.scalars(select(Venue).where(scope, Venue.id > after).order_by(Venue.id).limit(batch))
-        )
-        out.extend(rows)
-        if len(rows) < batch:
-            return out
-        after = rows[-1].id
-
-
 def by_ids(session: Session, scope: ColumnElement[bool], ids: Sequence[int]) -> list[Venue]:
     found: list[Venue] = []
     unique = list(dict.fromkeys(ids))
