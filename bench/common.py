@@ -20,7 +20,7 @@ DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
 
 def fresh_postgres(name: str) -> str:
     """Drop and create database `name` on the local server; returns its SQLAlchemy URL."""
-    url = os.environ.get("LIANFANG_BENCH_DATABASE_URL") or DEFAULT_PG.format(name=name)
+    url = existing_postgres(name)
     base, db = url.rsplit("/", 1)
     admin = create_engine(f"{base}/test", isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -28,6 +28,11 @@ def fresh_postgres(name: str) -> str:
         conn.execute(text(f'CREATE DATABASE "{db}"'))
     admin.dispose()
     return url
+
+
+def existing_postgres(name: str) -> str:
+    """The URL of database `name` on the local server, as `fresh_postgres` names it, left as it is."""
+    return os.environ.get("LIANFANG_BENCH_DATABASE_URL") or DEFAULT_PG.format(name=name)
 
 
 def median_ms(fn: Callable[[], object], runs: int = 15, warmup: int = 2) -> float:

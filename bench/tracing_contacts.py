@@ -13,7 +13,10 @@ Builds a fresh PostgreSQL database with N scans over 14 day partitions (default 
    (what an analyst would otherwise do);
 4. 100 new cases in one day: open each case and store its proposals with secondary contacts.
 
-    .venv/bin/python -m bench.tracing_contacts [--scans 10000000] [--cases 100]
+    .venv/bin/python -m bench.tracing_contacts [--scans 10000000] [--cases 100] [--reuse]
+
+`--reuse` keeps the database a previous run built with the same `--scans` (same day: the scans are dated
+from the day they were made) instead of building it again: 100 million scans take most of an hour here.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ import duckdb
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from bench.common import Report, fresh_postgres, median_ms
+from bench.common import Report, existing_postgres, fresh_postgres, median_ms
 from lianfang.accounts import service as accounts_service
 from lianfang.app import create_app
 from lianfang.checkins.partitions import partition_name
@@ -52,6 +55,7 @@ DAYS = 14
 PER_VENUE_DAY = 350
 KINDS = ["supermarket", "restaurant", "office_building", "metro_station", "mall", "gym", "ktv",
          "chess_card_room", "internet_cafe", "cinema", "clinic", "pharmacy", "market", "other"]  # fmt: skip
+NAME = "lianfang_bench_tracing"
 PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway account in a throwaway database)
 Visits = list[tuple[int, datetime, datetime]]
 
@@ -84,6 +88,7 @@ CASE_SCAN = (
     "INSERT INTO scans (id, scan_date, venue_id, person_id, scanned_at, stay_until, checked_out, source, "
     "created_at) VALUES (:i, :d, :v, :p, :a, :b, true, 'sim', :a)"
 )
+CASE_ROWS = "SELECT venue_id, scanned_at, stay_until FROM scans WHERE id >= :i ORDER BY id"
 BARE = (
     "SELECT person_id, scanned_at, stay_until FROM scans WHERE venue_id = %(v{k})s "
     "AND scanned_at > %(e{k})s AND scanned_at < %(b{k})s AND stay_until > %(a{k})s "
@@ -103,8 +108,8 @@ def _sql(conn: Any, statement: str, **params: object) -> None:
     conn.execute(text(statement), params)
 
 
-def _settings() -> Settings:
-    url = fresh_postgres("lianfang_bench_tracing")
+def _settings(reuse: bool = False) -> Settings:
+    url = existing_postgres(NAME) if reuse else fresh_postgres(NAME)
     keys = {"secret_key": new_secret(), "data_key": new_fernet_key(), "lookup_key": new_secret()}
     return Settings(  # type: ignore[call-arg]
         database_url=url, environment="production", embedded_worker=False, tracing_edition="9th",
@@ -149,6 +154,7 @@ def build(scans: int) -> tuple[Settings, int, int, str, Visits]:
         name, after = partition_name(day), day + timedelta(days=1)
         day_start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
         with engine.begin() as conn:  # loaded unindexed, then attached (the indexes are built once)
+            _sql(conn, "SET LOCAL maintenance_work_mem = '1GB'")
             _sql(conn, f"CREATE TABLE {name} (LIKE scans INCLUDING DEFAULTS INCLUDING CONSTRAINTS)")
             bound = f"CHECK (scan_date >= '{day}' AND scan_date < '{after}')"
             _sql(conn, f"ALTER TABLE {name} ADD CONSTRAINT {name}_day {bound}")
@@ -172,6 +178,43 @@ def build(scans: int) -> tuple[Settings, int, int, str, Visits]:
     print(f"  loaded in {time.perf_counter() - start:.0f} s", flush=True)
     engine.dispose()
     return settings, case_person, persons, token, visits
+
+
+def reused(scans: int) -> tuple[Settings, int, int, str, Visits] | None:
+    """What `build(scans)` made in an earlier run, with a new API token; None if it is not there."""
+    settings = _settings(reuse=True)
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(
+                text("SELECT count(*) FROM scans WHERE scan_date = current_date - 1")
+            ).scalar()
+            rows = conn.execute(text(CASE_ROWS), {"i": 10**11}).all()
+            case_person = conn.execute(
+                text("SELECT max(person_id) FROM scans WHERE id >= :i"), {"i": 10**11}
+            ).scalar()
+    except Exception:  # no database or no tables yet: build it
+        return None
+    finally:
+        engine.dispose()
+    if len(rows) != 20 or not stored or abs(stored * DAYS - scans) > scans // 10:
+        return None
+    factory = make_session_factory(make_engine(settings))
+    with transaction(factory) as session:
+        ctx = Ctx(session=session, actor=SYSTEM, settings=settings, now=utcnow(), bus=EventBus())
+        user_id = session.execute(text("SELECT id FROM users WHERE username = 'cdc'")).scalar_one()
+        token = accounts_service.issue_api_token(ctx, user_id, "bench")
+    return settings, int(case_person), int(case_person), token, [(v, a, b) for v, a, b in rows]
+
+
+def the_case(runtime: Runtime, person: int, onset: datetime) -> int:
+    """The case of `person`: opened now, or the one an earlier run (`--reuse`) opened."""
+    with transaction(runtime.factory) as session:
+        found = session.execute(text("SELECT id FROM tracing_cases WHERE person_id = :p"), {"p": person})
+        existing = found.scalar()
+        if existing is not None:
+            return int(existing)
+        return service.open_case(runtime.ctx(session), service.CaseInput(person, onset_at=onset)).id
 
 
 def bare_statement(visits: Visits) -> tuple[str, dict[str, object]]:
@@ -230,17 +273,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scans", type=int, default=10_000_000)
     parser.add_argument("--cases", type=int, default=100)
+    parser.add_argument("--reuse", action="store_true", help="keep an earlier run's database")
     args = parser.parse_args()
-    print(f"building {args.scans:,} scans ...", flush=True)
-    settings, case_person, persons, token, visits = build(args.scans)
+    kept = reused(args.scans) if args.reuse else None
+    if kept is None:
+        print(f"building {args.scans:,} scans ...", flush=True)
+    settings, case_person, persons, token, visits = kept or build(args.scans)
     # Only the tracing module's subscriptions: the timings are of tracing, not of what other modules do
     # on its events (control proposes quarantine orders on CaseOpened, for instance).
     runtime = Runtime(settings=settings, factory=make_session_factory(make_engine(settings)), bus=EventBus())
     tracing_tasks.register(runtime)
     report = Report(f"Tracing: venue contacts of a case with 20 visits, {args.scans:,} scans on PostgreSQL")
-    with transaction(runtime.factory) as session:
-        onset = visits[0][1] + timedelta(days=2)
-        case_id = service.open_case(runtime.ctx(session), service.CaseInput(case_person, onset_at=onset)).id
+    case_id = the_case(runtime, case_person, visits[0][1] + timedelta(days=2))
     client = TestClient(create_app(settings, runtime))
     client.headers["Authorization"] = f"Bearer {token}"
     url = f"/api/tracing/cases/{case_id}/proposals"

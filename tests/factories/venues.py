@@ -18,7 +18,10 @@ def make_venue(
     name: str | None = None,
     kind: str = "supermarket",
     address: str | None = None,
+    capacity: int | None = None,
 ) -> Venue:
     n = next(_serial)
-    data = service.VenueInput(name or f"场所{n}", kind, community.id, address=address or f"建国路{n}号")
+    data = service.VenueInput(
+        name or f"场所{n}", kind, community.id, address=address or f"建国路{n}号", capacity=capacity
+    )
     return service.create_venue(ctx, data)

@@ -36,7 +36,13 @@ class Scan(Base):
             postgresql_where=text("idempotency_key IS NOT NULL"),
             sqlite_where=text("idempotency_key IS NOT NULL"),
         ),
-        Index("ix_scans_venue_id_scanned_at", "venue_id", "scanned_at"),
+        # Covering: "who was at venue V between T1 and T2" reads the index alone (no heap page per scan).
+        Index(
+            "ix_scans_venue_id_scanned_at",
+            "venue_id",
+            "scanned_at",
+            postgresql_include=["stay_until", "person_id", "scan_date"],
+        ),
         Index("ix_scans_person_id_scanned_at", "person_id", "scanned_at"),
         {"info": {"manual_ddl": True}},
     )

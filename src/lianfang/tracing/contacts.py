@@ -128,9 +128,10 @@ def propose(ctx: Ctx, case_id: int) -> ProposeResult:
         for c in ctx.session.scalars(select(TracingContact).where(TracingContact.case_id == case.id))
         if c.person_id is not None
     }
-    first = proposing.propose_for_case(ctx.session, case, ruleset, start, end)
+    mates = trips.mates(ctx.session, case, start, end)
+    first = proposing.propose_for_case(ctx.session, case, ruleset, start, end, mates)
     made, updated = _store(ctx, case, first, existing)
-    made += outside_contacts.store(ctx, case, trips.mates(ctx.session, case, start, end))
+    made += outside_contacts.store(ctx, case, mates)
     secondary = 0
     if ruleset.secondary:
         close = [

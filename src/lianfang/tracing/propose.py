@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from lianfang.core.clock import local_date
 from lianfang.people.models import Person
-from lianfang.tracing import repository, rules, trips
+from lianfang.tracing import repository, rules, trips, venue_sql
 from lianfang.tracing.models import TracingCase, TracingExposure
 from lianfang.tracing.repository import Visit
 from lianfang.venues.models import Venue
@@ -35,6 +35,7 @@ class Proposal:
     first_at: datetime | None = None
     last_at: datetime | None = None
     minutes: int = 0
+    label: repository.Label | None = None  # name, masked ID and place when the query read them already
 
 
 def _better(old: Proposal | None, new: Proposal) -> Proposal:
@@ -84,33 +85,93 @@ def venue_proposals(
 ) -> list[Proposal]:
     """The people whose scans overlap the visits, classified by overlap minutes per venue kind."""
     venues = repository.venues_by_ids(session, [v.venue_id for v in visits])
+    visits = [v for v in visits if v.venue_id in venues]
     if secondary:  # only a long time in a small enclosed room makes a secondary contact: ask for no other
-        visits = [v for v in visits if v.venue_id in venues and _small_room(venues[v.venue_id], v.start)]
+        visits = [v for v in visits if _small_room(venues[v.venue_id], v.start)]
+    limits = [_limits(venues[v.venue_id], v, ruleset, secondary) for v in visits]
+    judge = _judged_in_database if session.get_bind().dialect.name == "postgresql" else _judged_in_python
+    return judge(session, visits, venues, limits, ruleset, secondary)
+
+
+def _judged_in_python(
+    session: Session,
+    visits: list[Visit],
+    venues: dict[int, Venue],
+    limits: list[venue_sql.Limits],
+    ruleset: rules.RuleSet,
+    secondary: bool,
+) -> list[Proposal]:
     present = repository.people_at(session, visits)
     out: list[Proposal] = []
-    for visit, people in zip(visits, present, strict=True):
-        venue = venues.get(visit.venue_id)
-        if venue is None:
-            continue
-        enclosed = venue_rules_for(local_date(visit.start)).is_enclosed(venue.kind)
-        limits = rules.venue_limits(ruleset, venue.kind, enclosed, venue.capacity)
-        long_enough = ruleset.secondary_venue_minutes
-        small_room = enclosed and rules.is_small(venue.capacity)
+    for visit, limit, people in zip(visits, limits, present, strict=True):
+        venue = venues[visit.venue_id]
         for person_id, arrived, left in people:
             first, last = max(visit.start, arrived), min(visit.end, left)
             minutes = (last - first).total_seconds() / 60
-            if secondary:
-                judged = ("secondary", "secondary") if small_room and minutes >= long_enough else None
-            else:
-                judged = rules.classify(limits, minutes)
-            if judged is None:
-                continue
-            category, reason = judged
-            note = f"{venue.name} · {round(minutes)} min" + ("" if visit.scanned else " · 问询")
-            rule = _rule(reason, ruleset.edition)
-            out.append(
-                Proposal(person_id, category, reason, note, rule, venue.id, first, last, round(minutes))
+            judged = rules.classify((limit.close, limit.general), minutes)
+            if judged is not None:
+                out.append(
+                    _venue_proposal(person_id, judged, venue, visit, first, last, minutes, ruleset, secondary)
+                )
+    return out
+
+
+def _limits(venue: Venue, visit: Visit, ruleset: rules.RuleSet, secondary: bool) -> venue_sql.Limits:
+    if secondary:  # the visits are small enclosed rooms already: a long enough time there, nothing else
+        return venue_sql.Limits(None, float(ruleset.secondary_venue_minutes))
+    enclosed = venue_rules_for(local_date(visit.start)).is_enclosed(venue.kind)
+    close, general = rules.venue_limits(ruleset, venue.kind, enclosed, venue.capacity)
+    return venue_sql.Limits(close, general)
+
+
+def _venue_proposal(
+    person_id: int,
+    judged: tuple[str, str],
+    venue: Venue,
+    visit: Visit,
+    first: datetime,
+    last: datetime,
+    minutes: float,
+    ruleset: rules.RuleSet,
+    secondary: bool,
+    label: repository.Label | None = None,
+) -> Proposal:
+    category, reason = ("secondary", "secondary") if secondary else judged
+    note = f"{venue.name} · {round(minutes)} min" + ("" if visit.scanned else " · 问询")
+    rule = _rule(reason, ruleset.edition)
+    return Proposal(person_id, category, reason, note, rule, venue.id, first, last, round(minutes), label)
+
+
+def _judged_in_database(
+    session: Session,
+    visits: list[Visit],
+    venues: dict[int, Venue],
+    limits: list[venue_sql.Limits],
+    ruleset: rules.RuleSet,
+    secondary: bool,
+) -> list[Proposal]:
+    """`venue_proposals` on PostgreSQL: judged and merged per person in one statement (`venue_sql`)."""
+    spans = [(v.venue_id, v.start, v.end) for v in visits]
+    out = []
+    for best in venue_sql.best_per_person(session, spans, limits):
+        visit = visits[best.k]
+        judged = ("close", "venue_enclosed") if best.is_close else ("general", "venue")
+        label = repository.Label(best.name, best.id_masked, best.jurisdiction_path)
+        venue = venues[visit.venue_id]
+        out.append(
+            _venue_proposal(
+                best.person_id,
+                judged,
+                venue,
+                visit,
+                best.first,
+                best.last,
+                best.minutes,
+                ruleset,
+                secondary,
+                label,
             )
+        )
     return out
 
 
@@ -168,9 +229,15 @@ def transport_proposals(
 
 
 def propose_for_case(
-    session: Session, case: TracingCase, ruleset: rules.RuleSet, start: datetime, end: datetime
+    session: Session,
+    case: TracingCase,
+    ruleset: rules.RuleSet,
+    start: datetime,
+    end: datetime,
+    mates: list[trips.TripMate] | None = None,
 ) -> dict[int, Proposal]:
-    """Every first-degree proposal of a case, one per person."""
+    """Every first-degree proposal of a case, one per person (`mates`: the case's fellow passengers,
+    when the caller has them already)."""
     person = session.get(Person, case.person_id)
     found: list[Proposal] = []
     if person is not None:
@@ -178,7 +245,9 @@ def propose_for_case(
     entries = repository.exposures(session, case.id)
     found += venue_proposals(session, case_visits(session, case, start, end, entries), ruleset)
     found += transport_proposals(session, entries, ruleset)
-    found += manifest_proposals(trips.mates(session, case, start, end), ruleset)
+    if mates is None:
+        mates = trips.mates(session, case, start, end, entries)
+    found += manifest_proposals(mates, ruleset)
     return merge(found, {case.person_id})
 
 

@@ -16,7 +16,7 @@ from lianfang.core.access import Actor
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.tracing import repository, rules
-from lianfang.tracing.models import TracingCase, TracingPassenger, TracingTrip
+from lianfang.tracing.models import TracingCase, TracingExposure, TracingPassenger, TracingTrip
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,15 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=SHANGHAI)
 
 
-def case_trips(session: Session, case: TracingCase, start: datetime, end: datetime) -> list[CaseTrip]:
-    """The trips of the case's window: its manifest rows, then interview entries matched to a manifest."""
+def case_trips(
+    session: Session,
+    case: TracingCase,
+    start: datetime,
+    end: datetime,
+    exposures: list[TracingExposure] | None = None,
+) -> list[CaseTrip]:
+    """The trips of the case's window: its manifest rows, then interview entries matched to a manifest
+    (`exposures`: the case's interview entries, when the caller has read them)."""
     first, last = local_date(start), local_date(end)
     rows = session.execute(
         select(TracingPassenger, TracingTrip)
@@ -78,7 +85,7 @@ def case_trips(session: Session, case: TracingCase, start: datetime, end: dateti
     seen = {c.trip.id for c in out}
     entries = [
         e
-        for e in repository.exposures(session, case.id)
+        for e in (repository.exposures(session, case.id) if exposures is None else exposures)
         if e.kind == "transport" and e.transport_number and e.ended_at > start
     ]
     keys = [(e.transport_number, local_date(e.started_at)) for e in entries]
@@ -107,11 +114,17 @@ def case_trips(session: Session, case: TracingCase, start: datetime, end: dateti
     return sorted(out, key=lambda c: (c.at, c.trip.id))
 
 
-def mates(session: Session, case: TracingCase, start: datetime, end: datetime) -> list[TripMate]:
+def mates(
+    session: Session,
+    case: TracingCase,
+    start: datetime,
+    end: datetime,
+    exposures: list[TracingExposure] | None = None,
+) -> list[TripMate]:
     """Every fellow passenger of the case's trips, judged by the transport guide (one row per passenger
     and trip; `propose.merge` keeps the strongest per person)."""
     out: list[TripMate] = []
-    for ct in case_trips(session, case, start, end):
+    for ct in case_trips(session, case, start, end, exposures):
         stmt = select(TracingPassenger).where(TracingPassenger.trip_id == ct.trip.id)
         for p in session.scalars(stmt.order_by(TracingPassenger.id)):
             if p.id == ct.passenger_id or (p.person_id is not None and p.person_id == case.person_id):

@@ -48,12 +48,13 @@ def ruleset_of(case: TracingCase) -> rules.RuleSet:
 def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
     """The first-degree proposals computed now (nothing stored), strongest first."""
     start, end = case_window(ctx, case)
-    found = proposing.propose_for_case(ctx.session, case, ruleset_of(case), start, end)
-    people = repository.labels_by_ids(ctx.session, found)
+    mates = trips.mates(ctx.session, case, start, end)
+    found = proposing.propose_for_case(ctx.session, case, ruleset_of(case), start, end, mates)
+    people = repository.labels_by_ids(ctx.session, [i for i, p in found.items() if p.label is None])
     out = [
         {
             "person_id": p.person_id,
-            **_label_dict(people.get(p.person_id)),
+            **_label_dict(p.label or people.get(p.person_id)),
             "category": p.category,
             "reason": p.reason,
             "detail": p.detail,
@@ -65,7 +66,7 @@ def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
         }
         for p in found.values()
     ]
-    out += outside.proposal_items(trips.mates(ctx.session, case, start, end), case.rule_edition)
+    out += outside.proposal_items(mates, case.rule_edition)
     out.sort(key=lambda r: (-rules.rank(r["category"]), -r["overlap_minutes"], r["person_id"] or 0))
     return out
 

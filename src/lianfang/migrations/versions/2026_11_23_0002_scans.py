@@ -44,7 +44,8 @@ CREATE TABLE scans (
 CREATE TABLE scans_default PARTITION OF scans DEFAULT;
 CREATE UNIQUE INDEX uq_scans_venue_id_scan_date_idempotency_key
     ON scans (venue_id, scan_date, idempotency_key) WHERE idempotency_key IS NOT NULL;
-CREATE INDEX ix_scans_venue_id_scanned_at ON scans (venue_id, scanned_at);
+CREATE INDEX ix_scans_venue_id_scanned_at ON scans (venue_id, scanned_at)
+    INCLUDE (stay_until, person_id, scan_date);
 CREATE INDEX ix_scans_person_id_scanned_at ON scans (person_id, scanned_at);
 """
 
