@@ -169,7 +169,7 @@ def resend_path(request, monkeypatch):
     if request.param == "a stored key past the first chunk":
         monkeypatch.setattr(ingest, "CHECK_CHUNK", 1)
     elif request.param == "a key stored unseen":
-        monkeypatch.setattr(ingest, "_stored", lambda _session, _chunk: {})
+        monkeypatch.setattr(ingest, "stored_keys", lambda _session, _chunk: {})
     return request.param
 
 

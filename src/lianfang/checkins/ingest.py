@@ -20,21 +20,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from itertools import chain, islice
-from typing import Any
 
-from psycopg import Copy
-from psycopg.errors import UniqueViolation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lianfang.checkins import rules
+from lianfang.checkins.ingest_copy import CopySink, Row, stored_keys
 from lianfang.checkins.ingest_parse import Outcome, parse, read_time
 from lianfang.checkins.lookup import CodeInfo, IdHasher, code_infos
 from lianfang.checkins.service import ScanInput, input_problems, may_post_for, scan_problems
-from lianfang.checkins.writer import COLUMNS, ScanRow, Written, write_rows
+from lianfang.checkins.writer import ScanRow, Written, write_rows
 from lianfang.core import audit
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
@@ -42,7 +39,6 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.people.models import Person
 
 CHUNK, FALLBACK_CHUNK, CHECK_CHUNK = 500, 5000, 2000
-Row = tuple[Any, ...]  # the table's columns in writer.COLUMNS order
 
 
 class _Checker:
@@ -173,92 +169,6 @@ def _persons(session: Session, keys: set[str]) -> dict[str, int]:
     return found
 
 
-# COPY in binary, one row at a time through psycopg's C dumpers: 5-6x cheaper per row than formatting
-# the text format in Python (two ISO timestamps a row were most of the cost).
-_COPY_TYPES = [
-    "int8",  # id
-    "date",  # scan_date
-    "int4",  # venue_id
-    "int4",  # person_id
-    "int4",  # resident_id
-    "timestamptz",  # scanned_at
-    "timestamptz",  # stay_until
-    "bool",  # checked_out
-    "varchar",  # source
-    "int4",  # code_id
-    "varchar",  # idempotency_key
-    "timestamptz",  # created_at
-]
-
-
-class _CopySink:
-    """Rows streamed into `COPY scans` (binary) inside a savepoint, each with an id drawn beforehand."""
-
-    def __init__(self, session: Session, lines: int) -> None:
-        driver = session.connection().connection.driver_connection
-        assert driver is not None
-        self.cursor = driver.cursor()
-        self.cursor.execute(  # one array, not a row per id
-            "SELECT array_agg(nextval(pg_get_serial_sequence('scans', 'id'))) FROM generate_series(1, %s)",
-            [max(lines, 1)],
-        )
-        fetched = self.cursor.fetchone()
-        assert fetched is not None
-        self.ids: Iterator[int] = iter(fetched[0])
-        self.conflict = False
-        self.copy: Copy | None = None
-
-    @contextmanager
-    def streaming(self) -> Iterator[None]:
-        self.cursor.execute("SAVEPOINT scans_copy")
-        try:
-            with self.cursor.copy(
-                f"COPY scans (id, {', '.join(COLUMNS)}) FROM STDIN (FORMAT BINARY)"
-            ) as copy:
-                copy.set_types(_COPY_TYPES)
-                self.copy = copy
-                yield
-        except UniqueViolation:
-            self.cursor.execute("ROLLBACK TO SAVEPOINT scans_copy")
-            self.conflict = True
-        except BaseException:
-            self.cursor.execute("ROLLBACK TO SAVEPOINT scans_copy")
-            raise
-        else:
-            self.cursor.execute("RELEASE SAVEPOINT scans_copy")
-        finally:
-            self.cursor.close()
-
-    def add(self, outcome: Outcome, row: Row) -> None:
-        assert self.copy is not None
-        outcome.scan_id = scan_id = next(self.ids)
-        outcome.result = "created"
-        self.copy.write_row((scan_id, *row))
-
-
-# The stored scans of a chunk's keys: one probe of the unique index per key (LATERAL … LIMIT 1, so the
-# plan cannot turn into a scan of a day's partition, whatever the statistics say).
-_STORED = (
-    "SELECT k.n, s.id FROM unnest(%s::int[], %s::date[], %s::text[]) WITH ORDINALITY AS k(v, d, key, n) "
-    "CROSS JOIN LATERAL (SELECT id FROM scans WHERE venue_id = k.v AND scan_date = k.d "
-    "AND idempotency_key = k.key AND idempotency_key IS NOT NULL LIMIT 1) s"
-)
-
-
-def _stored(session: Session, chunk: list[tuple[Outcome, Row]]) -> dict[int, int]:
-    """The original scan id by position in `chunk`, for the rows whose key is stored already."""
-    if not chunk:
-        return {}
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(
-            _STORED,
-            [[r[1] for _, r in chunk], [r[0] for _, r in chunk], [r[9] for _, r in chunk]],
-        )
-        return {n - 1: scan_id for n, scan_id in cursor.fetchall()}
-
-
 Line = tuple[int, list[str] | None]  # (row number, the six fields) as `ingest_parse.parse` yields
 
 
@@ -364,12 +274,12 @@ def _copy(session: Session, done: _Pass, lines: int) -> _Pass | None:
     head = done.chunk(CHECK_CHUNK)
     if not head:
         return done
-    stored = _stored(session, head)
+    stored = stored_keys(session, head)
     if stored:
         _copy_new(session, head, stored)
         _copy_checked(session, done, done.chunk(CHECK_CHUNK))
         return done
-    sink = _CopySink(session, lines)
+    sink = CopySink(session, lines)
     with sink.streaming():
         for outcome, row in chain(head, done.rows):
             sink.add(outcome, row)
@@ -379,7 +289,7 @@ def _copy(session: Session, done: _Pass, lines: int) -> _Pass | None:
 def _copy_checked(session: Session, done: _Pass, head: list[tuple[Outcome, Row]]) -> None:
     """Each chunk's stored keys looked up first, and only its new rows copied."""
     while head:
-        _copy_new(session, head, _stored(session, head))
+        _copy_new(session, head, stored_keys(session, head))
         head = done.chunk(CHECK_CHUNK)
 
 
@@ -395,7 +305,7 @@ def _copy_new(session: Session, chunk: list[tuple[Outcome, Row]], stored: dict[i
             item[0].result, item[0].scan_id = "duplicate", original
     if not new:
         return
-    sink = _CopySink(session, len(new))
+    sink = CopySink(session, len(new))
     with sink.streaming():
         for outcome, row in new:
             sink.add(outcome, row)
