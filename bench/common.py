@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import resource
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
@@ -44,6 +47,35 @@ def median_ms(fn: Callable[[], object], runs: int = 15, warmup: int = 2) -> floa
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     return statistics.median(samples)
+
+
+def wrk(
+    port: int, script: Path, seconds: int, connections: int = 64, timeout: str = "", slack: int = 60
+) -> dict[str, float]:
+    """One wrk run (1 thread) of a Lua `script` against 127.0.0.1:`port`: requests/s, p99 in ms, failed
+    requests (non-2xx, plus timeouts when a `timeout` is given) and the request count."""
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    args += ["--timeout", timeout] if timeout else []
+    out = subprocess.run(
+        [*args, "-s", str(script), f"http://127.0.0.1:{port}/"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=seconds + slack,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    timeouts = re.search(r"timeout (\d+)", out) if timeout else None
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    failed = (float(errors.group(1)) if errors else 0.0) + (float(timeouts.group(1)) if timeouts else 0.0)
+    return {
+        "rps": rps,
+        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
+        "errors": failed,
+        "total": float(total),
+    }
 
 
 def peak_rss_mb() -> float:

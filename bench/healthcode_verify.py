@@ -24,11 +24,9 @@ database per request, so the world is a throwaway SQLite file.
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.checkins_world import free_port, rss_mb, start
-from bench.common import Report
+from bench.common import Report, wrk
 
 CONNECTIONS, SECONDS, ROUNDS, WARMUP = 64, 4, 3, 1
 N_TOKENS = 20_000
@@ -145,34 +143,6 @@ def build(directory: Path) -> World:
     return World(env, bearer, made)
 
 
-def wrk(port: int, seconds: int, script: Path) -> dict[str, float]:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{CONNECTIONS}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}/",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 30,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": rps,
-        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
-        "errors": float(errors.group(1)) if errors else 0.0,
-    }
-
-
 def sample_valid(port: int, world: World, count: int = 25) -> int:
     """How many of `count` tokens (spread over the list) the server says are valid."""
     valid = 0
@@ -209,10 +179,10 @@ def main() -> None:
         try:
             before = sample_valid(port, world)
             for script in scripts.values():
-                wrk(port, WARMUP, script)
+                wrk(port, script, WARMUP, CONNECTIONS, slack=30)
             for _ in range(rounds):
                 for name, script in scripts.items():
-                    results[name].append(wrk(port, seconds, script))
+                    results[name].append(wrk(port, script, seconds, CONNECTIONS, slack=30))
             after = sample_valid(port, world)
             peak = rss_mb(proc.pid)[1]
         finally:

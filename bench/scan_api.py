@@ -19,7 +19,6 @@ Run: `.venv/bin/python -m bench.scan_api` (needs `wrk`: `apt-get install wrk`; P
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import shutil
 import statistics
@@ -32,7 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.checkins_world import World, build, free_port, rss_mb, start
-from bench.common import Report
+from bench.common import Report, wrk
 
 CONNECTIONS, SECONDS, ROUNDS = 64, 10, 3
 LUA = """
@@ -66,36 +65,6 @@ def lua_script(world: World, directory: Path) -> Path:
         }
     )
     return path
-
-
-def wrk(port: int, script: Path, seconds: int) -> dict[str, float]:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{CONNECTIONS}",
-            f"-d{seconds}s",
-            "--latency",
-            "-s",
-            str(script),
-            f"http://127.0.0.1:{port}/",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    return {
-        "rps": rps,
-        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
-        "errors": float(errors.group(1)) if errors else 0.0,
-        "total": float(total),
-    }
 
 
 def door_answer(port: int, world: World) -> str:

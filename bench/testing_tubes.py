@@ -23,7 +23,6 @@ database lianfang_bench_testing_tubes is dropped and recreated). About 3 minutes
 
 from __future__ import annotations
 
-import re
 import secrets
 import statistics
 import subprocess
@@ -34,8 +33,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 from bench.checkins_world import free_port, rss_mb, start
-from bench.common import Report
-from bench.scan_api import wrk
+from bench.common import Report, wrk
 from bench.testing_world import World, build, vacuum
 
 TUBES, PEOPLE, PER_BATCH = 200_000, 20_000, 50
@@ -98,28 +96,8 @@ BATCH_CONNECTIONS = 8  # devices uploading at once, each 500 samples a request
 
 
 def wrk_batch(port: int, script: Path, seconds: int) -> dict[str, float]:
-    """`bench.scan_api.wrk` with fewer connections and a timeout that a 500-sample request fits in."""
-    args = ["wrk", "-t1", f"-c{BATCH_CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
-    out = subprocess.run(
-        [*args, "-s", str(script), f"http://127.0.0.1:{port}/"],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 90,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    timeouts = re.search(r"timeout (\d+)", out)
-    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    failed = (float(errors.group(1)) if errors else 0.0) + (float(timeouts.group(1)) if timeouts else 0.0)
-    return {
-        "rps": rps,
-        "p99": float(p99.group(1)) * scale[p99.group(2)] if p99 else float("nan"),
-        "errors": failed,
-        "total": float(total),
-    }
+    """`bench.common.wrk` with fewer connections and a timeout that a 500-sample request fits in."""
+    return wrk(port, script, seconds, BATCH_CONNECTIONS, timeout="30s", slack=90)
 
 
 def open_tubes(world: World) -> None:

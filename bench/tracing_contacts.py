@@ -88,6 +88,10 @@ CASE_SCAN = (
     "INSERT INTO scans (id, scan_date, venue_id, person_id, scanned_at, stay_until, checked_out, source, "
     "created_at) VALUES (:i, :d, :v, :p, :a, :b, true, 'sim', :a)"
 )
+NEW_CASES = (
+    "SELECT DISTINCT s.person_id FROM scans s WHERE s.scan_date = :d AND s.person_id < :p AND NOT EXISTS "
+    "(SELECT 1 FROM tracing_cases c WHERE c.person_id = s.person_id) LIMIT :n"
+)  # people who scanned yesterday and are no case yet (a --reuse run keeps the earlier runs' cases)
 CASE_ROWS = "SELECT venue_id, scanned_at, stay_until FROM scans WHERE id >= :i ORDER BY id"
 BARE = (
     "SELECT person_id, scanned_at, stay_until FROM scans WHERE venue_id = %(v{k})s "
@@ -252,7 +256,7 @@ def one_day(runtime: Runtime, persons: int, n: int) -> tuple[float, list[float],
         day = local_date(utcnow()) - timedelta(days=1)
         chosen = list(
             session.scalars(
-                text("SELECT DISTINCT person_id FROM scans WHERE scan_date = :d AND person_id < :p LIMIT :n"),
+                text(NEW_CASES),
                 {"d": day, "p": persons, "n": n},
             )
         )
