@@ -154,8 +154,9 @@ def _judged_in_database(
     spans = [(v.venue_id, v.start, v.end) for v in visits]
     out = []
     for best in venue_sql.best_per_person(session, spans, limits):
-        visit = visits[best.k]
-        judged = ("close", "venue_enclosed") if best.is_close else ("general", "venue")
+        visit, limit = visits[best.k], limits[best.k]
+        judged = rules.classify((limit.close, limit.general), float(best.minutes))
+        assert judged is not None, "the statement returns judged overlaps only"
         label = repository.Label(best.name, best.id_masked, best.jurisdiction_path)
         venue = venues[visit.venue_id]
         out.append(

@@ -52,7 +52,7 @@ WITH v AS (
   WINDOW person AS (PARTITION BY person_id)
   ORDER BY person_id, is_close DESC, round(minutes) DESC, k, scanned_at
 )
-SELECT b.person_id, b.k, b.is_close, b.minutes, b.first, b.last, p.name, p.id_masked, p.jurisdiction_path
+SELECT b.person_id, b.k, b.minutes, b.first, b.last, p.name, p.id_masked, p.jurisdiction_path
 FROM best b JOIN people p ON p.id = b.person_id
 """
 
@@ -69,7 +69,6 @@ class Best:
 
     person_id: int
     k: int
-    is_close: bool
     minutes: float
     first: datetime
     last: datetime
