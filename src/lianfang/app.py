@@ -195,7 +195,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     app = App(title="lianfang 联防", version=__version__, lifespan=lifespan)
     app.add_hot_path("POST", "/api/scans", ScanEndpoint())
-    app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint())
+    app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint(runtime))
     for method, path, endpoint in testing_endpoints():
         app.add_hot_path(method, path, endpoint)  # sample registration (group commit)
     app.state.runtime = runtime

@@ -4,11 +4,13 @@ the action at the gate, the key-set format, and properties over arbitrary pseudo
 from __future__ import annotations
 
 import base64
+import hmac
 import struct
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -50,14 +52,16 @@ def b64(raw: bytes) -> str:
 
 
 def signed(payload: bytes, kid: str = KID) -> str:
-    """A token with an arbitrary payload, correctly signed (what only a key holder can make)."""
-    head = f"LF1.{kid}.{b64(payload)}"
-    return f"{head}.{b64(KEY.sign(head.encode()))}"
+    """A token with an arbitrary payload, correctly signed and tagged (what only a key holder can make)."""
+    head = f"LF2.{kid}.{b64(payload)}"
+    tagged = f"{head}.{b64(KEY.sign(head.encode()))}"
+    seed = KEY.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    return f"{tagged}.{b64(hmac.digest(tokens.tag_key(seed), tagged.encode(), 'sha256')[:12])}"
 
 
 def test_round_trip_carries_pseudonym_colour_popups_and_times():
     text = token("yellow", ("3", "1"), "AbC_-9")
-    assert text.startswith("LF1.k1.") and len(text) < 170 and text.isascii()
+    assert text.startswith("LF2.k1.") and len(text) < 190 and text.isascii()
     code = tokens.verify(text, public(), NOW + timedelta(seconds=5), 30)
     assert (code.kid, code.pseudonym, code.colour, code.popups) == ("k1", "AbC_-9", "yellow", ("1", "3"))
     assert code.issued_at == NOW and code.expires_at == NOW + timedelta(seconds=120)
@@ -74,17 +78,17 @@ def test_the_longest_token_fits_the_limit():
 
 def test_an_altered_payload_fails_the_signature():
     text = token("red")
-    head, kid, payload, signature = text.split(".")
+    head, kid, payload, signature, tag = text.split(".")
     raw = bytearray(base64.urlsafe_b64decode(payload + "=="))
     raw[0] = ord("g")  # red → green, re-encoded canonically: what a forger would do
-    assert rejected(".".join([head, kid, b64(bytes(raw)), signature])).reason == "bad_signature"
+    assert rejected(".".join([head, kid, b64(bytes(raw)), signature, tag])).reason == "bad_signature"
     raw = bytearray(base64.urlsafe_b64decode(payload + "=="))
     raw[6:10] = struct.pack(">I", int((NOW + timedelta(minutes=50)).timestamp()))  # a later expiry
-    assert rejected(".".join([head, kid, b64(bytes(raw)), signature])).reason == "bad_signature"
+    assert rejected(".".join([head, kid, b64(bytes(raw)), signature, tag])).reason == "bad_signature"
     raw[6:10] = struct.pack(">I", int((NOW + timedelta(days=1)).timestamp()))  # longer than any code lives
-    assert rejected(".".join([head, kid, b64(bytes(raw)), signature])).reason == "malformed"
+    assert rejected(".".join([head, kid, b64(bytes(raw)), signature, tag])).reason == "malformed"
     other = tokens.issue(KEY, KID, "q" * 22, "green", (), NOW, 120).split(".")[3]
-    assert rejected(".".join([head, kid, payload, other])).reason == "bad_signature"  # another's signature
+    assert rejected(".".join([head, kid, payload, other, tag])).reason == "bad_signature"  # another signature
 
 
 def test_forged_with_another_key():
@@ -92,7 +96,7 @@ def test_forged_with_another_key():
     found = rejected(token(key=OTHER, kid="forged"))
     assert found.reason == "unknown_key" and "forged" in found.en
     two = public() | public(OTHER, "k2")
-    moved = token(key=OTHER, kid="k2").replace("LF1.k2.", "LF1.k1.")  # the key id is signed too
+    moved = token(key=OTHER, kid="k2").replace("LF2.k2.", "LF2.k1.")  # the key id is signed too
     assert rejected(moved, two).reason == "bad_signature"
 
 
@@ -127,14 +131,16 @@ def test_retired_and_revoked_keys():
     [
         "",
         "hello",
-        "LF1.k1.x",
-        "LF2" + token()[3:],
+        "LF2.k1.x",
+        "LF1" + token()[3:],  # the first format
+        token().rsplit(".", 1)[0],  # no tag
         token() + ".x",
-        token().replace("LF1.k1.", "LF1.k 1."),
-        token()[:-1] + ("B" if token()[-1] == "A" else "A") * 2,  # signature one character too long
+        token().replace("LF2.k1.", "LF2.k 1."),
+        token()[:-1] + ("B" if token()[-1] == "A" else "A") * 2,  # tag one character too long
+        token().rsplit(".", 1)[0] + ".AAAAAAAAAAAAAAAAAAAA",  # tag 15 bytes long
         token() + "=",  # padding is not allowed
         token() + "\u00e9",
-        "LF1." + "k" * 300,
+        "LF2." + "k" * 300,
     ],
 )
 def test_malformed_text(text):
@@ -142,12 +148,12 @@ def test_malformed_text(text):
 
 
 def test_a_non_canonical_spelling_is_malformed():
-    text = token()
-    last = text[-1]
+    parts = token().split(".")
     # The signature is 64 bytes: its last base64 character carries 2 bits and 4 unused ones.
-    index = ALPHABET.index(last)
+    index = ALPHABET.index(parts[3][-1])
     assert index % 16 == 0
-    assert rejected(text[:-1] + ALPHABET[index + 1]).reason == "malformed"
+    parts[3] = parts[3][:-1] + ALPHABET[index + 1]
+    assert rejected(".".join(parts)).reason == "malformed"
 
 
 def test_signed_but_impossible_payloads_are_malformed():
@@ -277,10 +283,17 @@ def test_any_pseudonym_and_popups_round_trip(pseudonym, colour, popups, kid, ttl
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pseudonyms, colours, popup_sets, st.data())
 def test_any_one_character_change_is_refused(pseudonym, colour, popups, data):
+    """Online (with the tag keys) every change is refused; offline every change but one to the tag,
+    which devices cannot check and which changes nothing the code says."""
     text = tokens.issue(KEY, KID, pseudonym, colour, popups, NOW, 120)
     index = data.draw(st.integers(0, len(text) - 1))
     char = data.draw(st.sampled_from(ALPHABET + ".=").filter(lambda c: c != text[index]))
     changed = text[:index] + char + text[index + 1 :]
+    seed = KEY.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     with pytest.raises(TokenRejected) as caught:
-        tokens.verify(changed, public(), NOW, 30)
+        tokens.verify(changed, public(), NOW, 30, {KID: tokens.tag_key(seed)})
     assert caught.value.reason in {"malformed", "bad_signature", "unknown_key"}
+    if index < text.rindex(".") or char in ".=":
+        with pytest.raises(TokenRejected) as caught:
+            tokens.verify(changed, public(), NOW, 30)
+        assert caught.value.reason in {"malformed", "bad_signature", "unknown_key"}

@@ -46,7 +46,7 @@ def test_the_key_set_is_public_and_cacheable(ctx, client, session):
     data = client.get("/api/healthcodes/keys")
     assert data.headers["cache-control"] == "public, max-age=60"
     body = data.json()
-    assert body["format"] == "LF1" and body["algorithm"] == "Ed25519"
+    assert body["format"] == "LF2" and body["algorithm"] == "Ed25519"
     assert (body["token_ttl_seconds"], body["refresh_seconds"], body["leeway_seconds"]) == (120, 60, 30)
     (entry,) = body["keys"]
     assert entry["kid"] == old.kid and entry["algorithm"] == "Ed25519"
@@ -81,16 +81,17 @@ def test_refusals_are_answered_with_the_reason(ctx, checker):
     expired = issue(ctx, now=ctx.now - timedelta(minutes=10))
     forged = tokens.issue(Ed25519PrivateKey.generate(), "forged1", "abc", "green", (), ctx.now, 120)
     genuine = issue(ctx, colour="red")
-    head, kid, _payload, signature = genuine.split(".")
-    swapped = issue(ctx, colour="green").split(".")[2]
-    cases = {
-        "expired": expired,
-        "unknown_key": forged,
-        "bad_signature": f"{head}.{kid}.{swapped}.{signature}",
-        "malformed": "not a code",
-        "not_yet_valid": issue(ctx, now=ctx.now + timedelta(minutes=5)),
-    }
-    for expected, text in cases.items():
+    head, kid, payload, signature, tag = genuine.split(".")
+    green = issue(ctx, colour="green").split(".")
+    cases = [
+        ("expired", expired),
+        ("unknown_key", forged),
+        ("bad_signature", f"{head}.{kid}.{green[2]}.{signature}.{tag}"),
+        ("bad_signature", f"{head}.{kid}.{payload}.{signature}.{green[4]}"),  # a tag devices cannot check
+        ("malformed", "not a code"),
+        ("not_yet_valid", issue(ctx, now=ctx.now + timedelta(minutes=5))),
+    ]
+    for expected, text in cases:
         response = checker.post(PATH, json={"token": text})
         assert response.status_code == 200, response.text
         body = response.json()
@@ -141,11 +142,11 @@ def test_bad_input_is_a_clear_error(ctx, checker):
     raw = {"content-type": "application/json"}
     assert "body" in _problems(checker.post(PATH, content=b"{not json", headers=raw))
     assert "body" in _problems(checker.post(PATH, content=b"\xff\xfe", headers=raw))
-    assert "body" in _problems(checker.post(PATH, json=["LF1.x"]))
+    assert "body" in _problems(checker.post(PATH, json=["LF2.x"]))
     assert "token" in _problems(checker.post(PATH, json={}))
     assert "token" in _problems(checker.post(PATH, json={"token": 5}))
     assert "token" in _problems(checker.post(PATH, json={"token": "   "}))
-    long = _problems(checker.post(PATH, json={"token": "LF1." + "a" * 300}))["token"]
+    long = _problems(checker.post(PATH, json={"token": "LF2." + "a" * 300}))["token"]
     assert "256" in long["message"] and "too long" in long["message_en"]
     huge = checker.post(PATH, content=b'{"token": "' + b"a" * 5000 + b'"}', headers=raw)
     assert huge.status_code == 413 and "4 KB" in huge.json()["error"]["message_en"]
@@ -163,7 +164,7 @@ def test_no_database_per_request_once_warm(ctx, checker, connection):
     try:
         for text in texts[1:]:
             assert checker.post(PATH, json={"token": text}).json()["valid"] is True
-        assert checker.post(PATH, json={"token": "LF1.x.y.z"}).json()["reason"] == "malformed"
+        assert checker.post(PATH, json={"token": "LF2.x.y.z.w"}).json()["reason"] == "malformed"
     finally:
         event.remove(connection, "before_cursor_execute", count)
     assert statements == []
@@ -207,7 +208,7 @@ def test_offline_verification_refuses_a_bad_key_set(tmp_path):
     path = tmp_path / "keys.json"
     path.write_text('{"keys": [{"kid": "x"}]}', encoding="utf-8")
     cli._register_plugins()
-    result = CliRunner().invoke(cli.app, ["verify-code", "LF1.a.b.c", "--keys", str(path)])
+    result = CliRunner().invoke(cli.app, ["verify-code", "LF2.a.b.c.d", "--keys", str(path)])
     assert result.exit_code == 2 and "key set" in result.output
 
 
@@ -235,4 +236,5 @@ def test_the_fast_answer_is_the_plain_json_answer(ctx):
             verified = tokens.verify(text, public, ctx.now, 30)
             for _ in range(2):  # the first builds the cached fragment, the second reuses it
                 fast = json.loads(answer_json(verified, ctx.now))
-                assert fast == verified.as_dict() | {"checked_at": ctx.now.isoformat()}
+                checked = ctx.now.replace(microsecond=0).isoformat()  # to the second, as the code's times
+                assert fast == verified.as_dict() | {"checked_at": checked}

@@ -64,7 +64,7 @@ def check_code(ctx: Ctx, text: str) -> CodeCheck:
     ring = keys.ring(ctx.session, ctx.now)
     leeway = ctx.settings.healthcode_verify_leeway_seconds
     try:
-        verified = tokens.verify(token, ring.public, ctx.now, leeway)
+        verified = tokens.verify(token, ring.public, ctx.now, leeway, ring.tag_keys(ctx.settings))
     except tokens.TokenRejected as rejected:
         audit.record(
             ctx,

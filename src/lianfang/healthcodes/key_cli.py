@@ -52,7 +52,7 @@ def _local(value: str) -> str:
 def register(app: typer.Typer) -> None:
     @app.command("verify-code")
     def verify_code(
-        token: Annotated[str, typer.Argument(help="the scanned QR text (LF1.…)")],
+        token: Annotated[str, typer.Argument(help="the scanned QR text (LF2.…)")],
         keys_file: Annotated[
             Path,
             typer.Option(

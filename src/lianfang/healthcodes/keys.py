@@ -97,7 +97,7 @@ class KeyRing:
     sealed: dict[str, str]
     fresh_until: float  # time.monotonic()
     _opened: dict[str, Ed25519PrivateKey] = field(default_factory=dict)
-    _secrets: dict[str, bytes] | None = None
+    _tag_keys: dict[str, bytes] | None = None
 
     @classmethod
     def load(cls, session: Session, now: datetime) -> KeyRing:
@@ -132,15 +132,13 @@ class KeyRing:
             self._opened[key.kid] = private
         return Signer(key.kid, private)
 
-    def secret_keys(self, settings: Settings) -> dict[str, bytes]:
-        """The issuer's own keys for the online check by re-signing (tokens.verify), opened once."""
-        if self._secrets is None:
+    def tag_keys(self, settings: Settings) -> dict[str, bytes]:
+        """The issuer's tag keys for the online check (tokens.verify), opened once."""
+        if self._tag_keys is None:
             opened = vault(settings)
-            self._secrets = {
-                kid: tokens.secret_key(base64.b64decode(opened.open(sealed)))
-                for kid, sealed in self.sealed.items()
-            }
-        return self._secrets
+            seeds = {kid: base64.b64decode(opened.open(sealed)) for kid, sealed in self.sealed.items()}
+            self._tag_keys = {kid: tokens.tag_key(seed) for kid, seed in seeds.items()}
+        return self._tag_keys
 
 
 _RINGS: WeakKeyDictionary[Any, KeyRing] = WeakKeyDictionary()
@@ -181,13 +179,20 @@ def _load_in_thread(factory: sessionmaker[Session], now: datetime) -> KeyRing:
         return ring(session, now)
 
 
+def cached_ring(factory: sessionmaker[Session]) -> KeyRing | None:
+    """The ring of the factory's database if it is cached and fresh (no I/O), else None."""
+    binding = factory.kw.get("bind")
+    cached = _RINGS.get(binding) if binding is not None else None
+    return cached if cached is not None and cached.fresh_until > time.monotonic() else None
+
+
 async def ring_async(factory: sessionmaker[Session], now: datetime) -> KeyRing:
     """The cached ring for an async endpoint: a stale ring is reloaded once, in a worker thread, however
     many requests wait for it."""
-    binding = factory.kw.get("bind")
-    cached = _RINGS.get(binding) if binding is not None else None
-    if cached is not None and cached.fresh_until > time.monotonic():
+    cached = cached_ring(factory)
+    if cached is not None:
         return cached
+    binding = factory.kw.get("bind")
     return await _FLIGHTS.once(
         f"ring:{id(binding)}", lambda: run_in_threadpool(_load_in_thread, factory, now)
     )

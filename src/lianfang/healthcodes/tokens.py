@@ -1,17 +1,21 @@
 """Signed short-lived QR tokens (健康码二维码): issue and verify, pure (no I/O, no clock: `now` is given).
 
-A token is four dot-separated ASCII fields, small enough for a dense-but-scannable QR (≈ 150 characters,
-QR version 8 at level M in byte mode):
+A token is five dot-separated ASCII fields, small enough for a scannable QR (≈ 160 characters, QR
+version 9 at level M in byte mode):
 
-    LF1.<kid>.<payload, base64url>.<signature, base64url>
+    LF2.<kid>.<payload, base64url>.<signature, base64url>.<tag, base64url>
 
-- `LF1`: the format (version 1); anything else is `malformed`.
+- `LF2`: the format (version 2); anything else is `malformed`.
 - `kid`: the id of the Ed25519 key that signed it (1-16 of `A-Z a-z 0-9 _ -`); devices pick the public
   key by it from the key set they downloaded (`GET /api/healthcodes/keys`).
 - payload (10-42 bytes, big-endian): colour letter (`g` green, `y` yellow, `r` red), pop-up bit mask
   (bit n-1 = pop-up n, n = 1..5, RULES.md §4.3), issued-at and expiry as unsigned 32-bit unix seconds,
   then the person's pseudonym (`people.pseudonym`, 1-32 of `A-Z a-z 0-9 _ -`). No name, no ID number.
-- signature: Ed25519 over the exact ASCII bytes `LF1.<kid>.<payload>` (format and key id are signed).
+- signature: Ed25519 over the exact ASCII bytes `LF2.<kid>.<payload>` (format and key id are signed).
+- tag: the issuer's own check, 12 bytes of HMAC-SHA256 over `LF2.<kid>.<payload>.<signature>` with a
+  key derived from the signing key's seed (`tag_key`). Devices cannot check it and need not; the
+  issuer's online verification checks it instead of the signature: a tenth of the cost
+  (docs/benchmarks.md), and stricter, since it covers the signature too.
 
 Base64url is unpadded and must be canonical (the only encoding of its bytes), so one token has one
 spelling. `verify` returns a `Verified` code or raises `TokenRejected` with a machine reason
@@ -33,17 +37,16 @@ import struct
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from nacl.bindings import crypto_sign, crypto_sign_open, crypto_sign_seed_keypair
-from nacl.exceptions import BadSignatureError
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from lianfang.healthcodes.rules import COLOURS as STATUS_LABELS  # 北京健康宝 (RULES.md §4.2)
 
-FORMAT = "LF1"
+FORMAT = "LF2"
 ALGORITHM = "Ed25519"
-MAX_LENGTH = 256  # longer text is not a token (the longest well-formed one is 166 characters)
+MAX_LENGTH = 256  # longer text is not a token (the longest well-formed one is 183 characters)
 MAX_LIFETIME_SECONDS = 3600  # no token of ours lives longer (the ttl setting's upper bound)
 COLOURS: dict[str, str] = {"green": "g", "yellow": "y", "red": "r"}
 LETTERS: dict[str, str] = {letter: colour for colour, letter in COLOURS.items()}
@@ -54,9 +57,11 @@ _NAME = re.compile(r"[A-Za-z0-9_-]{1,32}")
 _KID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 _B64_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 _B64 = re.compile(r"[A-Za-z0-9_-]+")
-_FOUND = re.compile(r"LF1\.[A-Za-z0-9_.-]+")
+_FOUND = re.compile(r"LF2\.[A-Za-z0-9_.-]+")
 _HEAD = struct.Struct(">ccII")  # colour letter, pop-up mask, issued-at, expiry
 _SIGNATURE_BYTES = 64
+_TAG_BYTES = 12  # 96 bits of HMAC-SHA256 (NIST SP 800-107 allows truncation to 64 and more)
+_TAG_LABEL = b"lianfang healthcode online tag v1"
 _PUBLIC_KEY_BYTES = 32
 _MASKS = tuple(tuple(n for n in POPUPS if mask & (1 << (int(n) - 1))) for mask in range(1 << len(POPUPS)))
 
@@ -92,9 +97,7 @@ DEFAULT_POLICY = TokenPolicy()
 @dataclass(frozen=True)
 class PublicKey:
     """A verification key as a device holds it: the raw 32-byte Ed25519 public key and its service
-    window. Signatures are checked with libsodium (PyNaCl), about twice as fast as OpenSSL's Ed25519
-    here, which is most of the online verification's cost (docs/benchmarks.md); keys are made and
-    tokens signed with `cryptography`. Both implement the same RFC 8032 Ed25519."""
+    window."""
 
     kid: str
     key: bytes
@@ -177,8 +180,16 @@ class Verified:
     pseudonym: str
     colour: str  # green | yellow | red
     popups: tuple[str, ...]  # "1".."5", sorted
-    issued_at: datetime
-    expires_at: datetime
+    issued: int  # unix seconds, as the token carries them
+    expires: int
+
+    @property
+    def issued_at(self) -> datetime:
+        return datetime.fromtimestamp(self.issued, UTC)
+
+    @property
+    def expires_at(self) -> datetime:
+        return datetime.fromtimestamp(self.expires, UTC)
 
     @property
     def status_zh(self) -> str:
@@ -258,6 +269,7 @@ def _b64encode(raw: bytes) -> str:
 # The last character of unpadded base64 carries 4 (length % 4 == 2) or 2 (== 3) bits of padding, which
 # must be zero: only these characters end the one spelling of its bytes.
 _CANONICAL_LAST = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048"), 0: frozenset(_B64_CHARS)}
+_PADDING = {0: "", 2: "==", 3: "="}
 
 
 def _b64decode(text: str) -> bytes:
@@ -265,7 +277,7 @@ def _b64decode(text: str) -> bytes:
     tail = len(text) % 4
     if tail == 1 or not text or text[-1] not in _CANONICAL_LAST[tail] or not _B64.fullmatch(text):
         raise ValueError(text)
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    return binascii.a2b_base64(text.replace("-", "+").replace("_", "/") + _PADDING[tail])
 
 
 def _seconds(moment: datetime) -> int:
@@ -311,14 +323,32 @@ def issue(
     issued = _seconds(now)
     head = _HEAD.pack(COLOURS[colour].encode(), bytes([_mask(popups)]), issued, issued + ttl)
     signed = f"{FORMAT}.{kid}.{_b64encode(head + pseudonym.encode('ascii'))}"
-    return f"{signed}.{_b64encode(private_key.sign(signed.encode('ascii')))}"
+    tagged = f"{signed}.{_b64encode(private_key.sign(signed.encode('ascii')))}"
+    return f"{tagged}.{_b64encode(_tag(tag_key(_seed(private_key)), tagged.encode('ascii')))}"
 
 
-@dataclass(frozen=True)
-class _Parsed:
+def _seed(private_key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+
+    return private_key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+
+
+def tag_key(seed: bytes) -> bytes:
+    """The key of a signing key's tags, from its 32-byte Ed25519 seed (what `verify(tag_keys=…)` takes):
+    sealed, rotated and revoked with the signing key, since it is derived from it."""
+    return hmac.digest(seed, _TAG_LABEL, "sha256")
+
+
+def _tag(key: bytes, tagged: bytes) -> bytes:
+    return hmac.digest(key, tagged, "sha256")[:_TAG_BYTES]
+
+
+class _Parsed(NamedTuple):
     kid: str
     signed: bytes
-    signature: bytes
+    signature: str  # base64url, canonical: decoded only when it is checked (offline)
+    tagged: bytes
+    tag: bytes
     colour: str
     popups: tuple[str, ...]
     issued: int
@@ -326,18 +356,30 @@ class _Parsed:
     pseudonym: str
 
 
+# The whole shape in one match: a payload of 11-42 bytes is 15-56 characters, a signature 86, a tag 16.
+_SHAPE = re.compile(
+    rf"{FORMAT}\.([A-Za-z0-9_-]{{1,16}})\.([A-Za-z0-9_-]{{15,56}})\.([A-Za-z0-9_-]{{86}})\.([A-Za-z0-9_-]{{16}})"
+)
+
+
+def _decoded(text: str) -> bytes:
+    """`_b64decode` of text `_SHAPE` matched (the alphabet is checked): the canonical last character."""
+    tail = len(text) % 4
+    if tail == 1 or text[-1] not in _CANONICAL_LAST[tail]:
+        raise TokenRejected("malformed")
+    return binascii.a2b_base64(text.replace("-", "+").replace("_", "/") + _PADDING[tail])
+
+
 def _parse(token: str) -> _Parsed:
     """The token's fields, checked for shape only (nothing is trusted before the signature)."""
-    if not isinstance(token, str) or len(token) > MAX_LENGTH or not token.isascii():
+    shape = _SHAPE.fullmatch(token) if isinstance(token, str) else None
+    if shape is None:
         raise TokenRejected("malformed")
-    parts = token.split(".")
-    if len(parts) != 4 or parts[0] != FORMAT or not _KID.fullmatch(parts[1]):
+    kid, payload_text, signature_text, tag_text = shape.groups()
+    if signature_text[-1] not in _CANONICAL_LAST[2]:  # 64 bytes are 86 characters
         raise TokenRejected("malformed")
-    try:
-        payload, signature = _b64decode(parts[2]), _b64decode(parts[3])
-    except (ValueError, binascii.Error):
-        raise TokenRejected("malformed") from None
-    if len(signature) != _SIGNATURE_BYTES or not _HEAD.size < len(payload) <= _HEAD.size + 32:
+    payload, tag = _decoded(payload_text), _decoded(tag_text)
+    if len(payload) <= _HEAD.size:
         raise TokenRejected("malformed")
     letter, mask_byte, issued, expires = _HEAD.unpack_from(payload)
     pseudonym = payload[_HEAD.size :].decode("ascii", errors="replace")
@@ -347,8 +389,9 @@ def _parse(token: str) -> _Parsed:
         raise TokenRejected("malformed")
     if not 0 < expires - issued <= MAX_LIFETIME_SECONDS:
         raise TokenRejected("malformed")
-    signed = token[: len(token) - len(parts[3]) - 1].encode("ascii")
-    return _Parsed(parts[1], signed, signature, colour, _MASKS[mask], issued, expires, pseudonym)
+    tagged = token[: len(token) - len(tag_text) - 1].encode("ascii")
+    signed = tagged[: len(tagged) - len(signature_text) - 1]
+    return _Parsed(kid, signed, signature_text, tagged, tag, colour, _MASKS[mask], issued, expires, pseudonym)
 
 
 def claimed_pseudonym(token: str) -> str | None:
@@ -364,28 +407,27 @@ def verify(
     public_keys: Mapping[str, PublicKey],
     now: datetime,
     leeway: int = DEFAULT_POLICY.leeway_seconds,
-    secret_keys: Mapping[str, bytes] | None = None,
+    tag_keys: Mapping[str, bytes] | None = None,
 ) -> Verified:
     """The token's contents when it is well-formed, signed by a key in `public_keys` that was in
     service when it was issued and is not retired, and `now` is within its lifetime (± `leeway`
     seconds); TokenRejected otherwise. Checks run in that order, so the reason is the first failure.
 
-    `secret_keys` (kid → libsodium's 64-byte secret key), for the issuer's own online check: Ed25519
-    signing is deterministic (RFC 8032), so a token is genuine exactly when signing its bytes again gives
-    its signature, and signing costs about 40 % of verifying. Devices without the keys verify."""
+    `tag_keys` (kid → `tag_key`), for the issuer's own online check: the tag instead of the signature.
+    A token passes it only as the issuer wrote it, signature included, so what it accepts the signature
+    check accepts too. Devices without the keys check the signature."""
     parsed = _parse(token)
     key = public_keys.get(parsed.kid)
     if key is None:
         raise TokenRejected("unknown_key", f"密钥 {parsed.kid}", f"key {parsed.kid}")
-    secret = secret_keys.get(parsed.kid) if secret_keys is not None else None
+    secret = tag_keys.get(parsed.kid) if tag_keys is not None else None
     if secret is not None:
-        again = crypto_sign(parsed.signed, secret)[:_SIGNATURE_BYTES]
-        if not hmac.compare_digest(again, parsed.signature):
+        if not hmac.compare_digest(_tag(secret, parsed.tagged), parsed.tag):
             raise TokenRejected("bad_signature")
     else:
         try:
-            crypto_sign_open(parsed.signature + parsed.signed, key.key)
-        except BadSignatureError:
+            Ed25519PublicKey.from_public_bytes(key.key).verify(_decoded(parsed.signature), parsed.signed)
+        except InvalidSignature:
             raise TokenRejected("bad_signature") from None
     at = _seconds(now)
     active_from, signs_until, verifiable_until = key.window
@@ -401,14 +443,7 @@ def verify(
         raise TokenRejected("expired")
     if at < parsed.issued - leeway:
         raise TokenRejected("not_yet_valid")
-    return Verified(
-        parsed.kid,
-        parsed.pseudonym,
-        parsed.colour,
-        parsed.popups,
-        datetime.fromtimestamp(parsed.issued, UTC),
-        datetime.fromtimestamp(parsed.expires, UTC),
-    )
+    return Verified(parsed.kid, parsed.pseudonym, parsed.colour, parsed.popups, parsed.issued, parsed.expires)
 
 
 def extract(text: str) -> str:
@@ -473,8 +508,3 @@ def parse_key_set(data: object) -> dict[str, PublicKey]:
             msg = f"key {number} of the key set is not valid ({exc})"
             raise ValueError(msg) from None
     return found
-
-
-def secret_key(seed: bytes) -> bytes:
-    """libsodium's 64-byte secret key for a 32-byte Ed25519 seed (what `verify(secret_keys=…)` takes)."""
-    return bytes(crypto_sign_seed_keypair(seed)[1])

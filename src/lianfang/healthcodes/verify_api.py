@@ -3,7 +3,7 @@
 - `GET /api/healthcodes/keys` (public, cacheable 60 s): every key a device should hold now, the next one
   a day before it signs; the format of `lianfang verify-code --keys`. Devices refresh it at least twice
   a day (hourly when online).
-- `POST /api/healthcodes/verify` `{"token": "LF1...."}` (a staff bearer token with `healthcodes.check`):
+- `POST /api/healthcodes/verify` `{"token": "LF2...."}` (a staff bearer token with `healthcodes.check`):
   a hot path of the app (`core.web.App.add_hot_path`), served ahead of FastAPI's stack. No database
   per request: the actor comes from the 15 s cache of `core.hot`, the keys from the ring of
   `healthcodes.keys` (reloaded every 15 s, so a revoked key stops verifying within that in every
@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from weakref import WeakKeyDictionary
 
+import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -78,10 +79,12 @@ def _problem(field: str, zh: str, en: str) -> Invalid:
 
 
 async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length", "")
     too_big = DomainError("请求体超过4KB", "the request body is larger than 4 KB", 413)
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        raise too_big
+    for name, value in request.scope["headers"]:
+        if name == b"content-length":
+            if value.isdigit() and int(value) > MAX_BODY:
+                raise too_big
+            break
     body = b""
     while True:
         message = await request.receive()
@@ -95,8 +98,8 @@ async def _body(request: Request) -> bytes:
 def token_of(body: bytes) -> str:
     """The `token` of a request body, or Invalid saying what is wrong."""
     try:
-        data: Any = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        data: Any = orjson.loads(body)
+    except orjson.JSONDecodeError:
         raise _problem("body", "请求体不是有效的JSON", "the body is not valid JSON") from None
     if not isinstance(data, dict):
         raise _problem(
@@ -114,20 +117,21 @@ def token_of(body: bytes) -> str:
     return token.strip()
 
 
-async def verify(request: Request) -> tuple[int, bytes]:
-    """Authenticate, read and verify; the answer of `POST /api/healthcodes/verify`."""
-    runtime: Runtime = request.app.state.runtime
+async def verify(request: Request, runtime: Runtime | None = None) -> tuple[int, bytes]:
+    """Authenticate, read and verify; the answer of `POST /api/healthcodes/verify` (`runtime`: the
+    app's, when the caller has it at hand)."""
+    runtime = runtime or request.app.state.runtime
     state = _state(runtime)
     actor = await state.actors.staff(request, runtime)
     if not actor.can(PERMISSION):
         raise Forbidden()
     token = token_of(await _body(request))
     now = utcnow()
-    ring = await keys.ring_async(runtime.factory, now)
+    ring = keys.cached_ring(runtime.factory) or await keys.ring_async(runtime.factory, now)
     try:
-        verified = tokens.verify(token, ring.public, now, state.leeway, ring.secret_keys(runtime.settings))
+        verified = tokens.verify(token, ring.public, now, state.leeway, ring.tag_keys(runtime.settings))
     except tokens.TokenRejected as rejected:
-        refused = rejected.as_dict() | {"checked_at": now.isoformat()}
+        refused = rejected.as_dict() | {"checked_at": _iso(int(now.timestamp()))}
         return 200, json.dumps(refused, ensure_ascii=False).encode()
     return 200, answer_json(verified, now)
 
@@ -137,8 +141,9 @@ _FRAGMENTS: dict[tuple[str, tuple[str, ...]], str] = {}  # at most 3 colours x 3
 
 
 def answer_json(verified: tokens.Verified, checked_at: datetime) -> bytes:
-    """`json.dumps(verified.as_dict() | {"checked_at": ...})`, with the words of each (colour, pop-ups)
-    encoded once; the key id and pseudonym need no escaping (`tokens` allows only A-Z a-z 0-9 _ -)."""
+    """`json.dumps(verified.as_dict() | {"checked_at": ...})` (to the second), with the words of each
+    (colour, pop-ups) encoded once; the key id and pseudonym need no escaping (`tokens` allows only
+    A-Z a-z 0-9 _ -)."""
     fixed = _FRAGMENTS.get((verified.colour, verified.popups))
     if fixed is None:
         whole = verified.as_dict()
@@ -146,16 +151,31 @@ def answer_json(verified: tokens.Verified, checked_at: datetime) -> bytes:
         _FRAGMENTS[(verified.colour, verified.popups)] = fixed
     text = (
         f'{{"valid": true, "kid": "{verified.kid}", "pseudonym": "{verified.pseudonym}", {fixed}, '
-        f'"issued_at": "{verified.issued_at.isoformat()}", '
-        f'"expires_at": "{verified.expires_at.isoformat()}", '
-        f'"checked_at": "{checked_at.isoformat()}"}}'
+        f'"issued_at": "{_iso(verified.issued)}", "expires_at": "{_iso(verified.expires)}", '
+        f'"checked_at": "{_iso(int(checked_at.timestamp()))}"}}'
     )
     return text.encode()
 
 
-def endpoint() -> HotEndpoint:
-    """`POST /api/healthcodes/verify` for `App.add_hot_path`."""
-    return HotEndpoint(verify, "POST " + PATH)
+_ISO: dict[int, str] = {}  # the codes in circulation share a few hundred distinct seconds
+
+
+def _iso(seconds: int) -> str:
+    text = _ISO.get(seconds)
+    if text is None:
+        if len(_ISO) >= 4096:
+            _ISO.clear()
+        text = _ISO[seconds] = datetime.fromtimestamp(seconds, UTC).isoformat()
+    return text
+
+
+def endpoint(runtime: Runtime) -> HotEndpoint:
+    """`POST /api/healthcodes/verify` for `App.add_hot_path`, for the app of `runtime`."""
+
+    async def handler(request: Request) -> tuple[int, bytes]:
+        return await verify(request, runtime)
+
+    return HotEndpoint(handler, "POST " + PATH)
 
 
 _EXAMPLE_VALID = {
