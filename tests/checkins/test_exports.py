@@ -4,7 +4,6 @@ without read access."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -13,12 +12,8 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, make_user, page_login
 from tests.factories.checkins import make_place, scan_body, visitor
+from tests.factories.exports import csv_rows
 from tests.factories.jurisdictions import make_city
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_venue_scans_export(ctx, client, new_client, session):
@@ -37,11 +32,11 @@ def test_venue_scans_export(ctx, client, new_client, session):
     page = web.get(f"/venues/{place.venue.id}/scans").text
     assert f"/venues/{place.venue.id}/scans/export?day=" in page and "format=xlsx" in page
 
-    rows = _csv(web.get(f"/venues/{place.venue.id}/scans/export?format=csv"))
+    rows = csv_rows(web.get(f"/venues/{place.venue.id}/scans/export?format=csv"))
     assert sorted(r["visitor"] for r in rows) == ["吴*", "吴*"]  # masked as on the page
     assert not {"吴一", "吴二", "郑*"} & {r["visitor"] for r in rows}
     assert rows[0]["scanned_at"] >= rows[1]["scanned_at"]  # newest first, like the page
-    assert _csv(web.get(f"/venues/{place.venue.id}/scans/export?format=csv&day=2020-01-01")) == []
+    assert csv_rows(web.get(f"/venues/{place.venue.id}/scans/export?format=csv&day=2020-01-01")) == []
     assert web.get(f"/venues/{other.venue.id}/scans/export?format=csv").status_code == 404
 
     book = load_workbook(

@@ -3,7 +3,6 @@ and scope (another district's rows are absent), one audit row per export, refuse
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -12,11 +11,7 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, page_login
 from tests.factories.command import CommandCast
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+from tests.factories.exports import csv_rows
 
 
 def _audited(session, verb):
@@ -49,13 +44,13 @@ def test_command_list_exports(ctx, client, new_client, session):
     for page in ("missions", "incidents"):
         assert f"/command/{page}/export?format=csv" in web.get(f"/command/{page}").text
     assert "/command/forces/export?" in web.get("/command/forces").text
-    missions = _csv(web.get("/command/missions/export?format=csv"))
+    missions = csv_rows(web.get("/command/missions/export?format=csv"))
     assert [(r["district"], r["purpose"]) for r in missions] == [(cast.chaoyang.name, "朝阳督导")]
-    incidents = _csv(web.get("/command/incidents/export?format=csv"))
+    incidents = csv_rows(web.get("/command/incidents/export?format=csv"))
     assert [r["place"] for r in incidents] == ["朝阳区某超市"]
-    forces = _csv(web.get("/command/forces/export?format=csv&kind=sampling"))
+    forces = csv_rows(web.get("/command/forces/export?format=csv&kind=sampling"))
     assert [r["team"] for r in forces] == ["朝阳区某超市采样队"]
-    assert len(_csv(web.get("/command/forces/export?format=csv"))) == 2
+    assert len(csv_rows(web.get("/command/forces/export?format=csv"))) == 2
     book = load_workbook(io.BytesIO(web.get("/command/incidents/export?format=xlsx").content), read_only=True)
     table = list(book.worksheets[0].iter_rows(values_only=True))
     assert table[0][4] == "place" and len(table) == 2
@@ -67,8 +62,10 @@ def test_command_list_exports(ctx, client, new_client, session):
 
     office = page_login(new_client(), cast.office)
     assert "/command/meetings/export?format=csv" in office.get("/command/meetings").text
-    assert [r["meeting"] for r in _csv(office.get("/command/meetings/export?format=csv"))] == ["领导小组会议"]
-    assert len(_csv(office.get("/command/missions/export?format=csv"))) == 2
+    assert [r["meeting"] for r in csv_rows(office.get("/command/meetings/export?format=csv"))] == [
+        "领导小组会议"
+    ]
+    assert len(csv_rows(office.get("/command/missions/export?format=csv"))) == 2
     assert len(_audited(session, "command.meeting.export")) == 1
 
     auditor = page_login(new_client(), cast.auditor)

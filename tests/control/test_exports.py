@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 
@@ -12,12 +11,8 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from tests.factories.accounts import bearer, make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.tracing import make_scene
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_order_list_export(ctx, client, new_client, session):
@@ -33,13 +28,13 @@ def test_order_list_export(ctx, client, new_client, session):
     assert bearer(new_client(), far_worker).post("/api/control/orders", json=body).status_code in (200, 201)
     web = page_login(client, scene.community_worker)
     assert "/control/export?" in web.get("/control").text
-    rows = _csv(web.get("/control/export?format=csv"))
+    rows = csv_rows(web.get("/control/export?format=csv"))
     assert sorted(r["id_masked"] for r in rows) == sorted(
         [scene.housemate.id_masked, scene.shopper.id_masked]
     )
     assert scene.housemate.name not in {r["name"] for r in rows}
     assert scene.ktv_friend.id_masked not in {r["id_masked"] for r in rows}
-    close = _csv(web.get("/control/export?format=csv&person_class=close"))
+    close = csv_rows(web.get("/control/export?format=csv&person_class=close"))
     assert [r["id_masked"] for r in close] == [scene.housemate.id_masked]
     book = load_workbook(io.BytesIO(web.get("/control/export?format=xlsx").content), read_only=True)
     table = list(book.worksheets[0].iter_rows(values_only=True))

@@ -3,7 +3,6 @@ register): the page's filters and scope, masked people, one audit row per export
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 
@@ -16,12 +15,8 @@ from lianfang.enforcement.rules import CHECKLISTS
 from lianfang.enforcement.violations import ViolationInput, record_violation
 from lianfang.people.rules import mask_name
 from tests.factories.accounts import bearer, make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.unithealth import make_unit_world
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def _audited(session, verb):
@@ -40,13 +35,13 @@ def test_violations_export_follows_the_filter_scope_and_masks_people(ctx, client
         record_violation(ctx, data)
     web = page_login(client, world.inspector)
     assert "/enforcement/violations/export?" in web.get("/enforcement/violations").text
-    rows = _csv(web.get("/enforcement/violations/export?format=csv&state=recorded"))
+    rows = csv_rows(web.get("/enforcement/violations/export?format=csv&state=recorded"))
     assert sorted(r["subject"] for r in rows) == sorted([mask_name(teacher.name), world.school.name])
     assert teacher.name not in {r["subject"] for r in rows}
     assert world.other_unit.name not in {r["subject"] for r in rows}
-    one = _csv(web.get(f"/enforcement/violations/export?format=csv&unit_id={world.school.id}"))
+    one = csv_rows(web.get(f"/enforcement/violations/export?format=csv&unit_id={world.school.id}"))
     assert [r["subject"] for r in one] == [world.school.name]
-    assert _csv(web.get("/enforcement/violations/export?format=csv&state=decided")) == []
+    assert csv_rows(web.get("/enforcement/violations/export?format=csv&state=decided")) == []
     book = load_workbook(
         io.BytesIO(web.get("/enforcement/violations/export?format=xlsx").content), read_only=True
     )
@@ -88,16 +83,16 @@ def test_findings_closures_and_events_exports(ctx, client, new_client, session):
 
     officer = page_login(new_client(), world.officer)  # the school's officer: its own findings only
     assert "/enforcement/findings/export?format=csv" in officer.get("/enforcement").text
-    assert [r["description"] for r in _csv(officer.get("/enforcement/findings/export?format=csv"))] == [
+    assert [r["description"] for r in csv_rows(officer.get("/enforcement/findings/export?format=csv"))] == [
         "未落实"
     ]
     far_officer = page_login(new_client(), world.other_officer)
-    assert _csv(far_officer.get("/enforcement/findings/export?format=csv")) == []
+    assert csv_rows(far_officer.get("/enforcement/findings/export?format=csv")) == []
     assert len(_audited(session, "enforcement.finding.export")) == 2
 
     web = page_login(client, world.district)
     assert "/enforcement/closures/export?format=csv" in web.get("/enforcement/closures").text
-    closures = _csv(web.get("/enforcement/closures/export?format=csv"))
+    closures = csv_rows(web.get("/enforcement/closures/export?format=csv"))
     assert [(r["venue_kind"], r["reason"], r["lifted_at"]) for r in closures] == [
         ("chess_card_room", "暂停", "")
     ]
@@ -111,9 +106,9 @@ def test_findings_closures_and_events_exports(ctx, client, new_client, session):
     assert len(_audited(session, "enforcement.event.export")) == 1
 
     other = page_login(new_client(), world.other_district)
-    assert _csv(other.get("/enforcement/closures/export?format=csv")) == []
-    assert _csv(other.get("/enforcement/events/export?format=csv")) == []
-    assert _csv(other.get("/enforcement/findings/export?format=csv")) == []
+    assert csv_rows(other.get("/enforcement/closures/export?format=csv")) == []
+    assert csv_rows(other.get("/enforcement/events/export?format=csv")) == []
+    assert csv_rows(other.get("/enforcement/findings/export?format=csv")) == []
     auditor = page_login(new_client(), make_user(ctx, "auditor", world.city["110000"]))
     for url in ("findings", "closures", "events"):
         assert auditor.get(f"/enforcement/{url}/export?format=csv").status_code == 403

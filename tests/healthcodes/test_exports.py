@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from fastapi.testclient import TestClient
@@ -14,13 +13,9 @@ from lianfang.core.context import Ctx
 from lianfang.healthcodes import appeals
 from lianfang.people.models import Person
 from tests.factories.accounts import make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.healthcodes import pool_positive
 from tests.factories.travel import make_world
-
-
-def _csv(response):  # type: ignore[no-untyped-def]
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_appeal_list_export(ctx: Ctx, client: TestClient, new_client) -> None:  # type: ignore[no-untyped-def]
@@ -33,9 +28,9 @@ def test_appeal_list_export(ctx: Ctx, client: TestClient, new_client) -> None:  
     appeals.file_appeal(ctx, world.other, "3", "另一社区", "hotline")
     worker = page_login(client, world.worker)
     assert "/healthcodes/appeals/export?" in worker.get("/healthcodes/appeals").text
-    rows = _csv(worker.get("/healthcodes/appeals/export?format=csv"))
+    rows = csv_rows(worker.get("/healthcodes/appeals/export?format=csv"))
     assert [(int(r["id"]), r["statement"], r["state"]) for r in rows] == [(mine.id, "请核实", "open")]
-    assert _csv(worker.get("/healthcodes/appeals/export?format=csv&state=cleared")) == []
+    assert csv_rows(worker.get("/healthcodes/appeals/export?format=csv&state=cleared")) == []
     answer = worker.get("/healthcodes/appeals/export?format=xlsx")
     table = list(
         load_workbook(io.BytesIO(answer.content), read_only=True).worksheets[0].iter_rows(values_only=True)

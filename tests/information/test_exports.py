@@ -3,7 +3,6 @@ counts are absent), no personal data, audited, refused without `information.read
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -11,12 +10,8 @@ from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.jurisdictions import make_city
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_theme_table_export(ctx, client, new_client, session):
@@ -37,14 +32,14 @@ def test_theme_table_export(ctx, client, new_client, session):
     page = web.get("/information/themes?days=3").text
     assert "/information/themes/export?days=3&amp;format=csv" in page
 
-    rows = _csv(web.get("/information/themes/export?format=csv&days=3"))
+    rows = csv_rows(web.get("/information/themes/export?format=csv&days=3"))
     assert [(r["district"], r["class"], r["theme"], r["tickets"]) for r in rows] == [
         ("朝阳区", "诉求", "isolation", "2")
     ]
     assert {r["district_path"] for r in rows} == {city["110105"].path}  # Haidian's health-code call absent
     assert not {"周先生", "138****8000"} & {v for r in rows for v in r.values()}  # counts only
 
-    everything = _csv(
+    everything = csv_rows(
         page_login(new_client(), make_user(ctx, "city_command", city["110000"])).get(
             "/information/themes/export?format=csv"
         )

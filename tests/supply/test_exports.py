@@ -3,7 +3,6 @@ the actor's scope, audited once per export, refused without `supply.read`."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 
@@ -13,13 +12,9 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from tests.factories.accounts import bearer, make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.jurisdictions import make_city
 from tests.factories.venues import make_venue
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def _report(api, venue, day, **goods):
@@ -43,16 +38,16 @@ def test_supply_overview_export(ctx, client, new_client, session):
     page = web.get(f"/supply?day={today.isoformat()}").text
     assert f"/supply/export?day={today.isoformat()}&amp;table=alerts&amp;format=csv" in page
 
-    goods = {r["good"]: r for r in _csv(web.get("/supply/export?format=csv"))}
+    goods = {r["good"]: r for r in csv_rows(web.get("/supply/export?format=csv"))}
     assert goods["rice"]["outlets"] == "1" and float(goods["rice"]["stock"]) == 1000  # Haidian's 10 absent
     assert goods["rice"]["mean_price_yuan"] == "5.2" and goods["pork"]["name"] == "猪肉"
     assert goods["milk"]["outlets"] == "0" and goods["milk"]["mean_price_yuan"] == ""
 
-    alerts = _csv(web.get("/supply/export?format=csv&table=alerts"))
+    alerts = csv_rows(web.get("/supply/export?format=csv&table=alerts"))
     assert [(r["outlet"], r["good"], r["kind"]) for r in alerts] == [("保供超市", "pork", "low_stock")]
     assert "海淀市场" not in {r["outlet"] for r in alerts}
     yesterday = (today - timedelta(days=1)).isoformat()
-    assert _csv(web.get(f"/supply/export?format=csv&table=alerts&day={yesterday}")) == []
+    assert csv_rows(web.get(f"/supply/export?format=csv&table=alerts&day={yesterday}")) == []
 
     book = load_workbook(
         io.BytesIO(web.get("/supply/export?format=xlsx&table=alerts").content), read_only=True

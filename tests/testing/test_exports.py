@@ -3,7 +3,6 @@ audited, walled."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -11,13 +10,9 @@ from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.jurisdictions import make_city
 from tests.factories.testing import TestingWorld, barcode
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_unsampled_export(ctx, client, new_client, session):
@@ -33,7 +28,7 @@ def test_unsampled_export(ctx, client, new_client, session):
     worker = page_login(client, world.worker)
     base = f"/testing/rounds/{world.round.id}/unsampled"
     assert f"{base}/export?" in worker.get(f"{base}?community_id={world.community.id}").text
-    rows = _csv(worker.get(f"{base}/export?community_id={world.community.id}&format=csv"))
+    rows = csv_rows(worker.get(f"{base}/export?community_id={world.community.id}&format=csv"))
     assert [r["id_masked"] for r in rows] == [p.id_masked for p in world.people[4:]]
     assert all(r["name"] == "居*" for r in rows)
     answer = worker.get(f"{base}/export?community_id={world.community.id}&format=xlsx")

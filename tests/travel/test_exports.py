@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -12,12 +11,8 @@ from lianfang.core.audit import AuditEntry
 from lianfang.core.jobs import run_due_jobs
 from lianfang.travel import service
 from tests.factories.accounts import make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.travel import CHENGGUAN, make_world, stay, today
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_flag_list_export(ctx, client, new_client, session, runtime):
@@ -31,11 +26,11 @@ def test_flag_list_export(ctx, client, new_client, session, runtime):
     run_due_jobs(runtime)
     worker = page_login(client, world.worker)
     assert "/travel/flags/export?" in worker.get("/travel/flags").text
-    rows = _csv(worker.get("/travel/flags/export?format=csv"))
+    rows = csv_rows(worker.get("/travel/flags/export?format=csv"))
     assert [r["id_masked"] for r in rows] == [world.person.id_masked]
     assert rows[0]["name"] != "李四" and rows[0]["place_code"] == CHENGGUAN and rows[0]["state"] == "open"
     assert "13900000001" not in rows[0]["phone_masked"]
-    assert _csv(worker.get("/travel/flags/export?format=csv&state=verified")) == []
+    assert csv_rows(worker.get("/travel/flags/export?format=csv&state=verified")) == []
     book = load_workbook(io.BytesIO(worker.get("/travel/flags/export?format=xlsx").content), read_only=True)
     table = list(book.worksheets[0].iter_rows(values_only=True))
     assert table[0][0] == "id" and [r[2] for r in table[1:]] == [world.person.id_masked]

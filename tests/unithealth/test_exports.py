@@ -3,7 +3,6 @@ row per export, and no export for a role that cannot read the list."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import timedelta
 
@@ -15,13 +14,9 @@ from lianfang.core.clock import local_date
 from lianfang.people.rules import mask_name
 from lianfang.unithealth import absences, pharmacy, reports
 from tests.factories.accounts import make_user, page_login
+from tests.factories.exports import csv_rows
 from tests.factories.people import valid_id_number
 from tests.factories.unithealth import make_unit_world
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def _audited(session, verb):
@@ -35,12 +30,12 @@ def test_missing_and_filed_reports_export(ctx, client, new_client, session):
     web = page_login(client, world.street_worker)
     page = web.get("/unithealth/missing")
     assert "/unithealth/missing/export?" in page.text and "/unithealth/reports/export?" in page.text
-    rows = _csv(web.get("/unithealth/missing/export?format=csv"))
+    rows = csv_rows(web.get("/unithealth/missing/export?format=csv"))
     assert [r["unit"] for r in rows] == [world.school.name]  # the pharmacy reported; 中关村 is elsewhere
     earlier = (today - timedelta(days=1)).isoformat()
-    both = _csv(web.get(f"/unithealth/missing/export?format=csv&report_date={earlier}"))
+    both = csv_rows(web.get(f"/unithealth/missing/export?format=csv&report_date={earlier}"))
     assert sorted(r["unit"] for r in both) == sorted([world.school.name, world.pharmacy.name])
-    filed = _csv(web.get("/unithealth/reports/export?format=csv"))
+    filed = csv_rows(web.get("/unithealth/reports/export?format=csv"))
     assert [(r["unit"], r["zero_report"]) for r in filed] == [(world.pharmacy.name, "True")]
     book = load_workbook(
         io.BytesIO(web.get("/unithealth/missing/export?format=xlsx").content), read_only=True
@@ -51,7 +46,7 @@ def test_missing_and_filed_reports_export(ctx, client, new_client, session):
     assert len(entries) == 3 and entries[0].detail["rows"] == 1
     assert len(_audited(session, "unithealth.report.export")) == 1
     other = page_login(new_client(), world.other_district)
-    assert [r["unit"] for r in _csv(other.get("/unithealth/missing/export?format=csv"))] == [
+    assert [r["unit"] for r in csv_rows(other.get("/unithealth/missing/export?format=csv"))] == [
         world.other_unit.name
     ]
     auditor = page_login(new_client(), make_user(ctx, "auditor", world.city["110000"]))
@@ -69,7 +64,7 @@ def test_absences_and_alerts_export(ctx, client, new_client, session):
     web = page_login(client, world.district)
     url = f"/unithealth/units/{world.school.id}/absences"
     assert f"{url}/export?format=csv" in web.get(url).text
-    rows = _csv(web.get(f"{url}/export?format=csv"))
+    rows = csv_rows(web.get(f"{url}/export?format=csv"))
     assert sorted(r["id_masked"] for r in rows) == sorted(s.id_masked for s in world.students)
     assert {r["name"] for r in rows} == {mask_name(s.name) for s in world.students}
     assert not {s.name for s in world.students} & {r["name"] for r in rows}
@@ -77,13 +72,13 @@ def test_absences_and_alerts_export(ctx, client, new_client, session):
     assert len(list(book.worksheets[0].iter_rows(values_only=True))) == 4
     entry = _audited(session, "unithealth.absence.export")[0]
     assert entry.subject_id == str(world.school.id) and entry.detail["rows"] == 3
-    alerts = _csv(web.get("/unithealth/alerts/export?format=csv"))
+    alerts = csv_rows(web.get("/unithealth/alerts/export?format=csv"))
     assert [(r["unit"], r["symptom"], r["absences"]) for r in alerts] == [(world.school.name, "fever", "3")]
     assert "/unithealth/alerts/export?format=csv" in web.get("/unithealth/alerts").text
     assert len(_audited(session, "unithealth.alert.export")) == 1
     other = page_login(new_client(), world.other_district)
     assert other.get(f"{url}/export?format=csv").status_code == 404
-    assert _csv(other.get("/unithealth/alerts/export?format=csv")) == []
+    assert csv_rows(other.get("/unithealth/alerts/export?format=csv")) == []
     auditor = page_login(new_client(), make_user(ctx, "auditor", world.city["110000"]))
     assert auditor.get(f"{url}/export?format=csv").status_code == 403
     assert auditor.get("/unithealth/alerts/export?format=csv").status_code == 403
@@ -97,7 +92,7 @@ def test_pharmacy_sales_export(ctx, client, new_client, session):
     web = page_login(client, world.pharmacist)
     url = f"/unithealth/units/{world.pharmacy.id}/sales"
     assert f"{url}/export?format=xlsx" in web.get(url).text
-    rows = _csv(web.get(f"{url}/export?format=csv"))
+    rows = csv_rows(web.get(f"{url}/export?format=csv"))
     assert [(r["receipt"], r["buyer_name"], r["quantity"]) for r in rows] == [("R-1", "钱*", "2")]
     assert rows[0]["buyer_id_masked"] != number and number not in web.get(f"{url}/export?format=csv").text
     assert len(_audited(session, "unithealth.sale.export")) == 2

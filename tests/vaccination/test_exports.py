@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import load_workbook
@@ -10,12 +9,8 @@ from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import page_login
+from tests.factories.exports import csv_rows
 from tests.factories.vaccination import born_years_ago, days_ago, give, make_world, person
-
-
-def _csv(response):
-    assert response.status_code == 200, response.text
-    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_due_list_export(ctx, client, new_client, session):
@@ -26,10 +21,10 @@ def test_due_list_export(ctx, client, new_client, session):
     give(ctx, far, (1, "sinovac", days_ago(ctx, 300)), (2, "sinovac", days_ago(ctx, 279)))
     command = page_login(client, w.chaoyang)
     assert "/vaccination/due/export?" in command.get("/vaccination/due").text
-    rows = _csv(command.get("/vaccination/due/export?format=csv"))
+    rows = csv_rows(command.get("/vaccination/due/export?format=csv"))
     assert [int(r["person_id"]) for r in rows] == [due.id]
     assert rows[0]["name"] == "赵*" and rows[0]["id_masked"] == due.id_masked and rows[0]["doses"] == "2"
-    assert _csv(command.get("/vaccination/due/export?format=csv&state=upcoming")) == []
+    assert csv_rows(command.get("/vaccination/due/export?format=csv&state=upcoming")) == []
     book = load_workbook(
         io.BytesIO(command.get("/vaccination/due/export?format=xlsx").content), read_only=True
     )
