@@ -1,6 +1,6 @@
 """Pages for the leadership group's office: the organisation and linked leaders, meetings and their
 decisions (directives), one directive's targets with urging, the supervision board and the leader's
-view. Incidents, forces, work groups and responsibility pages are in pages_ops."""
+view. Incidents and work groups are in pages_ops, forces and responsibility in pages_forces."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from lianfang.assignments import rules as assignment_rules
 from lianfang.command import exports, organisation, repository, rules, service
 from lianfang.command.access import MANAGE, READ, access_directive, access_meeting
 from lianfang.command.board import board_view, leader_view, refresh_now
+from lianfang.command.pages_forces import router as forces_router
 from lianfang.command.pages_ops import router as ops_router
 from lianfang.command.views import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
@@ -23,6 +24,7 @@ from lianfang.core.web import apply_selection, check_csrf, staff_ctx
 router = APIRouter(include_in_schema=False)
 router.include_router(exports.router)  # before the /command/<list>/{id} pages
 router.include_router(ops_router)
+router.include_router(forces_router)
 
 
 def _hub(
