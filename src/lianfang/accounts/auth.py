@@ -27,8 +27,9 @@ def presented_token(request: Request) -> str | None:
     return request.cookies.get(COOKIE) or None
 
 
-def staff_actor(session: Session, user: User, ip: str | None) -> Actor:
-    home = session.get(Jurisdiction, user.jurisdiction_id)
+def staff_actor(session: Session, user: User, ip: str | None, home: Jurisdiction | None = None) -> Actor:
+    """The actor of a staff user (`home`: the user's jurisdiction, when the caller has read it)."""
+    home = home if home is not None else session.get(Jurisdiction, user.jurisdiction_id)
     return Actor(
         kind="staff",
         label=user.username,
@@ -47,19 +48,19 @@ def authenticate(session: Session, request: Request, _runtime: Runtime) -> Actor
     if token is None:
         return ANONYMOUS if ip is None else Actor(kind="anonymous", label="anonymous", ip=ip)
     now = utcnow()
-    found = repository.live_session(session, token_digest(token), now)
-    if found is None:
+    live = repository.live_session(session, token_digest(token), now)
+    if live is None:
         if request.headers.get("authorization"):
             raise DomainError("令牌无效或已过期", "the token is invalid or expired", 401)
         return Actor(kind="anonymous", label="anonymous", ip=ip)
+    found, user, home = live
     if found.last_used_at is None or now - found.last_used_at > timedelta(minutes=5):
         found.last_used_at = now
     request.state.session_token = token
     if found.user_id is not None:
-        user = session.get(User, found.user_id)
         if user is None or not user.active:
             return Actor(kind="anonymous", label="anonymous", ip=ip)
-        return staff_actor(session, user, ip)
+        return staff_actor(session, user, ip, home)
     return Actor(
         kind="resident",
         label=f"resident:{found.resident_id}",

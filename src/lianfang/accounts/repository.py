@@ -20,13 +20,23 @@ def resident_by_phone_hash(session: Session, phone_hash: str) -> Resident | None
     return session.scalar(select(Resident).where(Resident.phone_hash == phone_hash))
 
 
-def live_session(session: Session, digest: str, now: datetime) -> AuthSession | None:
-    found = session.scalar(select(AuthSession).where(AuthSession.token_digest == digest))
-    if found is None or found.revoked_at is not None:
+def live_session(
+    session: Session, digest: str, now: datetime
+) -> tuple[AuthSession, User | None, Jurisdiction | None] | None:
+    """The live session of a token digest, with its staff user and the user's home jurisdiction (None for
+    a resident's session): one statement, since every request of a signed-in caller asks it."""
+    row = session.execute(
+        select(AuthSession, User, Jurisdiction)
+        .outerjoin(User, User.id == AuthSession.user_id)
+        .outerjoin(Jurisdiction, Jurisdiction.id == User.jurisdiction_id)
+        .where(AuthSession.token_digest == digest)
+    ).first()
+    if row is None:
         return None
-    if found.expires_at is not None and found.expires_at <= now:
+    found, user, home = row
+    if found.revoked_at is not None or (found.expires_at is not None and found.expires_at <= now):
         return None
-    return found
+    return found, user, home
 
 
 def recent_failures(session: Session, key: str, since: datetime) -> int:

@@ -234,8 +234,9 @@ def token_for_password(ctx: Ctx, username: str, password: str, name: str) -> Sig
 
 
 def logout(ctx: Ctx, token: str) -> None:
-    found = repository.live_session(ctx.session, token_digest(token), ctx.now)
-    if found is not None:
+    live = repository.live_session(ctx.session, token_digest(token), ctx.now)
+    if live is not None:
+        found = live[0]
         found.revoked_at = ctx.now
         audit.record(
             ctx, "auth.logout", "user" if found.user_id else "resident", found.user_id or found.resident_id

@@ -6,7 +6,17 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, MetaData, any_, bindparam, create_engine, event
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Integer,
+    MetaData,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -77,3 +87,18 @@ def among(session: Session, column: Any, values: Collection[Any]) -> ColumnEleme
         kind = BigInteger() if isinstance(column.type, Integer) else column.type
         return column == any_(bindparam(None, list(values), type_=ARRAY(kind)))  # type: ignore[no-any-return]
     return column.in_(list(values))  # type: ignore[no-any-return]
+
+
+@contextmanager
+def generic_plans(session: Session) -> Iterator[None]:
+    """On PostgreSQL, prepared statements inside the block keep one generic plan instead of being
+    planned again for every set of parameters. For statements over the day-partitioned scans
+    PostgreSQL's own choice stays with custom plans (a generic plan's cost counts every partition,
+    though it prunes them when it runs), and planning then costs more than running: 1.6 ms against
+    0.2 ms for a case's own scans. Left as it was if the block fails (the transaction is rolled back)."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(text("SET LOCAL plan_cache_mode = force_generic_plan"))
+    yield
+    session.execute(text("SET LOCAL plan_cache_mode TO DEFAULT"))

@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from lianfang.core.clock import local_date
+from lianfang.core.db import generic_plans
 from lianfang.people.models import Person
 from lianfang.tracing import repository, rules, trips, venue_sql
 from lianfang.tracing.models import TracingCase, TracingExposure
@@ -244,7 +245,8 @@ def propose_for_case(
     if person is not None:
         found += household_and_group(session, person, start, "close", "household", "group", ruleset)
     entries = repository.exposures(session, case.id)
-    found += venue_proposals(session, case_visits(session, case, start, end, entries), ruleset)
+    with generic_plans(session):
+        found += venue_proposals(session, case_visits(session, case, start, end, entries), ruleset)
     found += transport_proposals(session, entries, ruleset)
     if mates is None:
         mates = trips.mates(session, case, start, end, entries)
@@ -270,9 +272,10 @@ def propose_secondary(
     if person is None or not ruleset.secondary:
         return {}
     found = household_and_group(session, person, start, "secondary", "secondary", "secondary", ruleset)
-    visits = repository.visits_of(session, contact_person_id, start, end)
-    found += [
-        replace(p, category="secondary", reason="secondary", rule=_rule("secondary", ruleset.edition))
-        for p in venue_proposals(session, visits, ruleset, secondary=True)
-    ]
+    with generic_plans(session):
+        visits = repository.visits_of(session, contact_person_id, start, end)
+        found += [
+            replace(p, category="secondary", reason="secondary", rule=_rule("secondary", ruleset.edition))
+            for p in venue_proposals(session, visits, ruleset, secondary=True)
+        ]
     return merge(found, {contact_person_id})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -154,8 +154,7 @@ def persons_by_ids(session: Session, ids: Iterable[int | None]) -> dict[int, Per
     return found
 
 
-@dataclass(frozen=True)
-class Label:
+class Label(NamedTuple):  # a tuple: hundreds are built for one proposals list
     name: str
     id_masked: str
     jurisdiction_path: str
