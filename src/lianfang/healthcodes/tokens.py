@@ -46,7 +46,7 @@ from lianfang.healthcodes.rules import COLOURS as STATUS_LABELS  # 北京健康�
 
 FORMAT = "LF2"
 ALGORITHM = "Ed25519"
-MAX_LENGTH = 256  # longer text is not a token (the longest well-formed one is 183 characters)
+MAX_LENGTH = 256  # longer text is not a token (the longest well-formed one is 181 characters)
 MAX_LIFETIME_SECONDS = 3600  # no token of ours lives longer (the ttl setting's upper bound)
 COLOURS: dict[str, str] = {"green": "g", "yellow": "y", "red": "r"}
 LETTERS: dict[str, str] = {letter: colour for colour, letter in COLOURS.items()}
