@@ -23,7 +23,8 @@ from lianfang.checkins.rules import MAX_STAY, scan_date
 
 # `close` / `general`: minutes of overlap from `rules.venue_limits` (close NULL: no close contact at that
 # venue). The CASE and the WHERE are `rules.classify`: nothing for an overlap <= 0, close from `close`
-# minutes, else general from `general` minutes.
+# minutes, else general from `general` minutes. Minutes are float8, as Python's judge computes them (and
+# `round` is then half-to-even in both); `extract` alone gives numeric, read as slow Decimals.
 STATEMENT = """
 WITH v AS (
   SELECT * FROM unnest(CAST(%(k)s AS int[]), CAST(%(venue)s AS int[]), CAST(%(a)s AS timestamptz[]),
@@ -33,7 +34,8 @@ WITH v AS (
 ), judged AS (
   SELECT v.k, s.person_id, s.scanned_at,
          greatest(s.scanned_at, v.a) AS first, least(s.stay_until, v.b) AS last,
-         extract(epoch FROM least(s.stay_until, v.b) - greatest(s.scanned_at, v.a)) / 60 AS minutes,
+         CAST(extract(epoch FROM least(s.stay_until, v.b) - greatest(s.scanned_at, v.a)) AS float8) / 60
+           AS minutes,
          v.close, v.general
   FROM v CROSS JOIN LATERAL (
     SELECT person_id, scanned_at, stay_until FROM scans
