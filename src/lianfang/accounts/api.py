@@ -6,7 +6,6 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from lianfang.accounts import repository, service
-from lianfang.accounts.auth import presented_token
 from lianfang.accounts.schemas import (
     MeRead,
     PhoneCode,
@@ -20,6 +19,7 @@ from lianfang.accounts.schemas import (
 )
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Unauthenticated
+from lianfang.core.hot import presented_token
 from lianfang.core.web import error_json, get_ctx, staff_ctx
 
 router = APIRouter(prefix="/api", tags=["accounts"])

@@ -14,17 +14,11 @@ from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import utcnow
 from lianfang.core.crypto import token_digest
 from lianfang.core.errors import DomainError
+from lianfang.core.hot import SESSION_COOKIE, presented_token
 from lianfang.core.jobs import Runtime
 from lianfang.jurisdictions.models import Jurisdiction
 
-COOKIE = "lianfang_session"
-
-
-def presented_token(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    if header.lower().startswith("bearer "):
-        return header[7:].strip() or None
-    return request.cookies.get(COOKIE) or None
+COOKIE = SESSION_COOKIE
 
 
 def staff_actor(session: Session, user: User, ip: str | None, home: Jurisdiction | None = None) -> Actor:

@@ -22,7 +22,6 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Receive, Scope, Send
 
-from lianfang.accounts.auth import presented_token
 from lianfang.checkins.lookup import CodeInfo, ScanState, person_key, state_for
 from lianfang.checkins.rules import Status
 from lianfang.checkins.schemas import ScanIn
@@ -34,7 +33,7 @@ from lianfang.core.access import ANONYMOUS, Actor
 from lianfang.core.clock import utcnow
 from lianfang.core.db import transaction
 from lianfang.core.errors import DomainError, Forbidden, Invalid, Unauthenticated
-from lianfang.core.hot import validation_problems
+from lianfang.core.hot import presented_token, validation_problems
 from lianfang.core.web import error_json
 
 log = logging.getLogger(__name__)

@@ -272,12 +272,20 @@ _CANONICAL_LAST = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048"), 0: fr
 _PADDING = {0: "", 2: "==", 3: "="}
 
 
+def _canonical(text: str) -> bytes | None:
+    """The bytes of base64url `text` (of its alphabet), or None if `text` is not their one spelling."""
+    tail = len(text) % 4
+    if tail == 1 or not text or text[-1] not in _CANONICAL_LAST[tail]:
+        return None
+    return binascii.a2b_base64(text.replace("-", "+").replace("_", "/") + _PADDING[tail])
+
+
 def _b64decode(text: str) -> bytes:
     """Unpadded canonical base64url, or ValueError."""
-    tail = len(text) % 4
-    if tail == 1 or not text or text[-1] not in _CANONICAL_LAST[tail] or not _B64.fullmatch(text):
+    raw = _canonical(text) if _B64.fullmatch(text) else None
+    if raw is None:
         raise ValueError(text)
-    return binascii.a2b_base64(text.replace("-", "+").replace("_", "/") + _PADDING[tail])
+    return raw
 
 
 def _seconds(moment: datetime) -> int:
@@ -363,11 +371,11 @@ _SHAPE = re.compile(
 
 
 def _decoded(text: str) -> bytes:
-    """`_b64decode` of text `_SHAPE` matched (the alphabet is checked): the canonical last character."""
-    tail = len(text) % 4
-    if tail == 1 or text[-1] not in _CANONICAL_LAST[tail]:
+    """`_b64decode` of text `_SHAPE` matched (its alphabet is checked), refusing the token otherwise."""
+    raw = _canonical(text)
+    if raw is None:
         raise TokenRejected("malformed")
-    return binascii.a2b_base64(text.replace("-", "+").replace("_", "/") + _PADDING[tail])
+    return raw
 
 
 def _parse(token: str) -> _Parsed:

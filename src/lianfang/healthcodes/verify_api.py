@@ -32,7 +32,7 @@ from fastapi.responses import Response
 from lianfang.core.clock import utcnow
 from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem
 from lianfang.core.events import EventBus
-from lianfang.core.hot import Actors, HotEndpoint
+from lianfang.core.hot import Actors, HotEndpoint, raw_header
 from lianfang.core.jobs import Runtime
 from lianfang.core.web import runtime_of
 from lianfang.healthcodes import keys, tokens
@@ -80,11 +80,9 @@ def _problem(field: str, zh: str, en: str) -> Invalid:
 
 async def _body(request: Request) -> bytes:
     too_big = DomainError("请求体超过4KB", "the request body is larger than 4 KB", 413)
-    for name, value in request.scope["headers"]:
-        if name == b"content-length":
-            if value.isdigit() and int(value) > MAX_BODY:
-                raise too_big
-            break
+    declared = raw_header(request, b"content-length") or b""
+    if declared.isdigit() and int(declared) > MAX_BODY:
+        raise too_big
     body = b""
     while True:
         message = await request.receive()

@@ -156,7 +156,7 @@ def _judged_in_database(
     out = []
     for best in venue_sql.best_per_person(session, spans, limits):
         visit, limit = visits[best.k], limits[best.k]
-        judged = rules.classify((limit.close, limit.general), float(best.minutes))
+        judged = rules.classify((limit.close, limit.general), best.minutes)
         assert judged is not None, "the statement returns judged overlaps only"
         label = repository.Label(best.name, best.id_masked, best.jurisdiction_path)
         venue = venues[visit.venue_id]

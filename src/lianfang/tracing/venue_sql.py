@@ -98,7 +98,7 @@ def best_per_person(
         row = (k, venue_id, start, end, earliest, first_day, last_day, limit.close, limit.general)
         for name, value in zip(params, row, strict=True):
             params[name].append(value)
-    # The driver's own cursor: ~800 rows of nine columns through SQLAlchemy's result cost more than
+    # The driver's own cursor: ~800 rows of eight columns through SQLAlchemy's result cost more than
     # the statement's index look-ups.
     driver = session.connection().connection.driver_connection
     assert driver is not None
