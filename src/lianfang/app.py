@@ -172,6 +172,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     from lianfang.checkins.fast import ScanEndpoint
     from lianfang.healthcodes import verify_api as healthcodes_verify_api
     from lianfang.testing.fast import endpoints as testing_endpoints
+    from lianfang.tracing import fast as tracing_fast
 
     settings = settings or Settings()
     runtime = runtime or build_runtime(settings)
@@ -196,6 +197,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app = App(title="lianfang 联防", version=__version__, lifespan=lifespan)
     app.add_hot_path("POST", "/api/scans", ScanEndpoint())
     app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint(runtime))
+    app.add_hot_path("GET", tracing_fast.PATH, tracing_fast.endpoint(runtime))
     for method, path, endpoint in testing_endpoints():
         app.add_hot_path(method, path, endpoint)  # sample registration (group commit)
     app.state.runtime = runtime

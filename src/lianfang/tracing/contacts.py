@@ -23,7 +23,7 @@ from lianfang.people.models import Person
 from lianfang.people.rules import mask_name, normalise_id_number
 from lianfang.tracing import outside as outside_contacts
 from lianfang.tracing import propose as proposing
-from lianfang.tracing import repository, rules, trips
+from lianfang.tracing import repository, rules
 from lianfang.tracing.access import WRITE, access_case, access_contacts
 from lianfang.tracing.events import ContactConfirmed
 from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
@@ -128,8 +128,7 @@ def propose(ctx: Ctx, case_id: int) -> ProposeResult:
         for c in ctx.session.scalars(select(TracingContact).where(TracingContact.case_id == case.id))
         if c.person_id is not None
     }
-    mates = trips.mates(ctx.session, case, start, end)
-    first = proposing.propose_for_case(ctx.session, case, ruleset, start, end, mates)
+    first, mates = proposing.propose_for_case(ctx.session, case, ruleset, start, end)
     made, updated = _store(ctx, case, first, existing)
     made += outside_contacts.store(ctx, case, mates)
     secondary = 0

@@ -231,15 +231,10 @@ def transport_proposals(
 
 
 def propose_for_case(
-    session: Session,
-    case: TracingCase,
-    ruleset: rules.RuleSet,
-    start: datetime,
-    end: datetime,
-    mates: list[trips.TripMate] | None = None,
-) -> dict[int, Proposal]:
-    """Every first-degree proposal of a case, one per person (`mates`: the case's fellow passengers,
-    when the caller has them already)."""
+    session: Session, case: TracingCase, ruleset: rules.RuleSet, start: datetime, end: datetime
+) -> tuple[dict[int, Proposal], list[trips.TripMate]]:
+    """Every first-degree proposal of a case, one per person, and the case's fellow passengers (which
+    the callers show or store, the unregistered ones too)."""
     person = session.get(Person, case.person_id)
     found: list[Proposal] = []
     if person is not None:
@@ -248,10 +243,9 @@ def propose_for_case(
     with generic_plans(session):
         found += venue_proposals(session, case_visits(session, case, start, end, entries), ruleset)
     found += transport_proposals(session, entries, ruleset)
-    if mates is None:
-        mates = trips.mates(session, case, start, end, entries)
+    mates = trips.mates(session, case, start, end, entries)
     found += manifest_proposals(mates, ruleset)
-    return merge(found, {case.person_id})
+    return merge(found, {case.person_id}), mates
 
 
 def manifest_proposals(mates: list[trips.TripMate], ruleset: rules.RuleSet) -> list[Proposal]:

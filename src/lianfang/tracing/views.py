@@ -48,8 +48,7 @@ def ruleset_of(case: TracingCase) -> rules.RuleSet:
 def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
     """The first-degree proposals computed now (nothing stored), strongest first."""
     start, end = case_window(ctx, case)
-    mates = trips.mates(ctx.session, case, start, end)
-    found = proposing.propose_for_case(ctx.session, case, ruleset_of(case), start, end, mates)
+    found, mates = proposing.propose_for_case(ctx.session, case, ruleset_of(case), start, end)
     people = repository.labels_by_ids(ctx.session, [i for i, p in found.items() if p.label is None])
     out = [
         {
