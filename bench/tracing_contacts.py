@@ -6,7 +6,9 @@ Builds a fresh PostgreSQL database with N scans over 14 day partitions (default 
 20 visits. Then, in one run:
 
 1. the API: GET /api/tracing/cases/{id}/proposals (household, groups, venue overlaps classified by the
-   rules, masked names, JSON, an audit row) through the app, median of repeated calls;
+   rules, masked names, JSON, an audit row), median of repeated calls, served by `lianfang serve` (one
+   uvicorn process) to one keep-alive HTTP connection, as a script or the case page asks; and through
+   Starlette's TestClient in this process (one event loop for all calls);
 2. the bare indexed SQL for the same 20 visits (one UNION ALL statement over the (venue_id, scanned_at)
    index, raw psycopg, no ORM, no rules) — the floor;
 3. DuckDB: the same scans loaded into an in-process DuckDB table, the case's visits hash-joined to them
@@ -22,6 +24,7 @@ from the day they were made) instead of building it again: 100 million scans tak
 from __future__ import annotations
 
 import argparse
+import http.client
 import statistics
 import tempfile
 import time
@@ -30,9 +33,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import orjson
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from bench.checkins_world import free_port, start
 from bench.common import Report, existing_postgres, fresh_postgres, median_ms
 from lianfang.accounts import service as accounts_service
 from lianfang.app import create_app
@@ -230,6 +235,39 @@ def bare_statement(visits: Visits) -> tuple[str, dict[str, object]]:
     return " UNION ALL ".join(BARE.format(k=k) for k in range(len(visits))), params
 
 
+def http_ms(settings: Settings, token: str, url: str) -> tuple[float, int]:
+    """(median ms, items) of GET `url` from `lianfang serve` over one keep-alive connection."""
+    env = {
+        "LIANFANG_DATABASE_URL": settings.database_url,
+        "LIANFANG_ENVIRONMENT": "production",
+        "LIANFANG_EMBEDDED_WORKER": "false",
+        "LIANFANG_ACCESS_LOG": "false",
+        "LIANFANG_TRACING_EDITION": settings.tracing_edition,
+        "LIANFANG_SECRET_KEY": settings.secret_key,
+        "LIANFANG_DATA_KEY": settings.data_key,
+        "LIANFANG_LOOKUP_KEY": settings.lookup_key,
+    }
+    port = free_port()
+    server = start(["-m", "lianfang", "serve", "--port", str(port)], env, port)
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def get() -> bytes:
+        connection.request("GET", url, headers=headers)
+        answer = connection.getresponse()
+        body = answer.read()
+        assert answer.status == 200, body
+        return body
+
+    try:
+        items = len(orjson.loads(get())["items"])
+        return median_ms(get, runs=25, warmup=5), items
+    finally:
+        connection.close()
+        server.terminate()
+        server.wait(10)
+
+
 def duck_ms(cursor: Any, visits: Visits) -> tuple[float, int, float]:
     """(median ms of the hash join, rows, load seconds): the same scans in DuckDB."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -289,12 +327,14 @@ def main() -> None:
     tracing_tasks.register(runtime)
     report = Report(f"Tracing: venue contacts of a case with 20 visits, {args.scans:,} scans on PostgreSQL")
     case_id = the_case(runtime, case_person, visits[0][1] + timedelta(days=2))
-    client = TestClient(create_app(settings, runtime))
-    client.headers["Authorization"] = f"Bearer {token}"
     url = f"/api/tracing/cases/{case_id}/proposals"
-    first = client.get(url)
-    assert first.status_code == 200, first.text
-    api = median_ms(lambda: client.get(url), runs=25)
+    with TestClient(create_app(settings, runtime)) as client:
+        client.headers["Authorization"] = f"Bearer {token}"
+        first = client.get(url)
+        assert first.status_code == 200, first.text
+        in_process = median_ms(lambda: client.get(url), runs=25)
+    api, items = http_ms(settings, token, url)
+    assert items == len(first.json()["items"])
 
     sql, params = bare_statement(visits)
     raw = runtime.factory.kw["bind"].raw_connection()
@@ -306,7 +346,8 @@ def main() -> None:
     day_s, per_case, stored, secondary = one_day(runtime, persons, args.cases)
 
     report.add("bare indexed SQL, 20 visits (baseline)", bare, "ms")
-    report.add("API /proposals (rules, names, JSON, audit)", api, "ms", bare)
+    report.add("API /proposals over HTTP (rules, names, JSON, audit)", api, "ms", bare)
+    report.add("  the same through TestClient, in process", in_process, "ms", bare)
     report.add("DuckDB hash join of the same scans", duck, "ms", api)
     report.note("rows: SQL / DuckDB / proposals", f"{rows} / {duck_rows} / {len(first.json()['items'])}")
     report.note("DuckDB load (COPY out + read_csv)", f"{load_s:.1f} s")
