@@ -11,7 +11,6 @@ page's form."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from datetime import datetime
@@ -28,35 +27,14 @@ from lianfang.checkins.schemas import ScanIn
 from lianfang.checkins.service import build_row, input_problems, scan_problems, status_of
 from lianfang.checkins.status import provider_for
 from lianfang.checkins.writer import Written
-from lianfang.core import i18n
-from lianfang.core.access import ANONYMOUS, Actor
+from lianfang.core import hot, i18n
 from lianfang.core.clock import utcnow
 from lianfang.core.db import transaction
 from lianfang.core.errors import DomainError, Forbidden, Invalid, Unauthenticated
-from lianfang.core.hot import presented_token, validation_problems
+from lianfang.core.hot import validation_problems
 from lianfang.core.web import error_json
 
 log = logging.getLogger(__name__)
-
-
-def _authenticate(state: ScanState, request: Request) -> Actor:
-    with transaction(state.runtime.factory) as session:
-        actor: Actor = request.app.state.authenticate(session, request, state.runtime)
-        return actor
-
-
-async def cached_actor(request: Request, state: ScanState) -> Actor:
-    token = presented_token(request)
-    if token is None:
-        return ANONYMOUS
-    key = hashlib.sha256(token.encode()).hexdigest()
-    hit, actor = state.actors.get(key)
-    if not hit or actor is None:
-        actor = await state.once("actor:" + key, lambda: run_in_threadpool(_authenticate, state, request))
-        if actor.kind in {"staff", "resident"}:
-            state.actors.put(key, actor)
-    request.state.actor = actor
-    return actor
 
 
 def _status_in_thread(state: ScanState, person_id: int | None, now: datetime) -> Status:
@@ -106,7 +84,7 @@ def result_body(written: Written, code: CodeInfo, status: Status) -> bytes:
 
 async def post_scan(request: Request, state: ScanState) -> tuple[int, bytes]:
     """Validate, write (awaiting the commit) and describe one scan posted by a device."""
-    actor = await cached_actor(request, state)
+    actor = await hot.cached_actor(request, state.runtime, state.actors, state.flights)
     if actor.kind == "anonymous":
         raise Unauthenticated()
     if actor.kind != "staff":

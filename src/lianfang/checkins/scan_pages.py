@@ -20,12 +20,13 @@ from lianfang.accounts import service as accounts_service
 from lianfang.accounts.auth import COOKIE
 from lianfang.checkins import repository
 from lianfang.checkins.access import own_persons
-from lianfang.checkins.fast import cached_actor, status_for
+from lianfang.checkins.fast import status_for
 from lianfang.checkins.lookup import ScanState, state_for
 from lianfang.checkins.models import VenueCode
 from lianfang.checkins.rules import PersonInfo, code_state_problem
 from lianfang.checkins.service import prepare_visit
 from lianfang.checkins.writer import ScanRow
+from lianfang.core import hot
 from lianfang.core.access import Actor
 from lianfang.core.clock import utcnow
 from lianfang.core.context import Ctx
@@ -128,7 +129,8 @@ async def scan_submit(
     request: Request, token: str, person_id: int = Form(0), key: str = Form("")
 ) -> Response:
     state = state_for(runtime_of(request))
-    actor = await cached_actor(request, state)
+    actor = await hot.cached_actor(request, state.runtime, state.actors, state.flights)
+    request.state.actor = actor  # for `render`
     if actor.kind != "resident":
         return RedirectResponse(f"/s/{token}", status_code=303)
     try:
