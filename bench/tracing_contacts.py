@@ -42,7 +42,7 @@ from bench.common import Report, existing_postgres, fresh_postgres, median_ms
 from lianfang.accounts import service as accounts_service
 from lianfang.app import create_app
 from lianfang.checkins.partitions import partition_name
-from lianfang.checkins.rules import MAX_STAY
+from lianfang.checkins.rules import scan_bounds
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import SHANGHAI, local_date, utcnow
@@ -229,9 +229,9 @@ def the_case(runtime: Runtime, person: int, onset: datetime) -> int:
 def bare_statement(visits: Visits) -> tuple[str, dict[str, object]]:
     params: dict[str, object] = {}
     for k, (venue, a, b) in enumerate(visits):
-        earliest = a - MAX_STAY
+        earliest, first_day, last_day = scan_bounds(a, b)
         params |= {f"v{k}": venue, f"e{k}": earliest, f"a{k}": a, f"b{k}": b}
-        params |= {f"d{k}": local_date(earliest) - timedelta(days=1), f"f{k}": local_date(b)}
+        params |= {f"d{k}": first_day, f"f{k}": last_day}
     return " UNION ALL ".join(BARE.format(k=k) for k in range(len(visits))), params
 
 

@@ -66,3 +66,13 @@ def test_registrar_rule_and_alert():
     assert rules.may_register(NOT_AVAILABLE)  # the neutral placeholder does not block (documented gap)
     assert not NOT_AVAILABLE.normal and not NOT_AVAILABLE.alert  # and is never shown as green
     assert red.alert and Status("yellow", "居家观察", "home").alert and not green.alert
+
+
+def test_scan_bounds_reach_back_one_longest_stay_and_its_partition_days() -> None:
+    shanghai_1am = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 30 Nov, 01:00 in Shanghai
+    bounds = rules.scan_bounds(shanghai_1am, shanghai_1am + timedelta(hours=2))
+    assert bounds.earliest == shanghai_1am - rules.MAX_STAY
+    # earliest is 29 Nov 01:00 local: its day, with a day's margin, to the end's local day
+    assert (bounds.first_day.isoformat(), bounds.last_day.isoformat()) == ("2026-11-28", "2026-11-30")
+    late = rules.scan_bounds(shanghai_1am, datetime(2026, 11, 30, 16, 30, tzinfo=UTC))
+    assert late.last_day.isoformat() == "2026-12-01"  # 00:30 on 1 Dec in Shanghai

@@ -7,39 +7,40 @@ partition. Lists page by keyset on (scanned_at, id), newest first."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.orm import Session
 
 from lianfang.checkins.models import Scan
-from lianfang.checkins.rules import MAX_STAY, scan_date
+from lianfang.checkins.rules import scan_bounds, scan_date
 from lianfang.people.models import Person
 from lianfang.venues.models import Venue
 
 CHUNK = 500
 
 
-def _window(start: datetime, end: datetime) -> ColumnElement[bool]:
-    earliest = start - MAX_STAY
+def scan_window(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """The scans of the visits overlapping [start, end), bounded by `rules.scan_bounds`."""
+    bounds = scan_bounds(start, end)
     return and_(
-        Scan.scanned_at > earliest,
+        Scan.scanned_at > bounds.earliest,
         Scan.scanned_at < end,
         Scan.stay_until > start,
-        Scan.scan_date >= scan_date(earliest) - timedelta(days=1),
-        Scan.scan_date <= scan_date(end),
+        Scan.scan_date >= bounds.first_day,
+        Scan.scan_date <= bounds.last_day,
     )
 
 
 def scans_at_venue(session: Session, venue_id: int, start: datetime, end: datetime) -> list[Scan]:
     """Every visit to a venue that overlaps [start, end), by time of scan."""
-    stmt = select(Scan).where(Scan.venue_id == venue_id, _window(start, end))
+    stmt = select(Scan).where(Scan.venue_id == venue_id, scan_window(start, end))
     return list(session.scalars(stmt.order_by(Scan.scanned_at, Scan.id)))
 
 
 def scans_of_person(session: Session, person_id: int, start: datetime, end: datetime) -> list[Scan]:
     """Every visit of a person that overlaps [start, end), by time of scan."""
-    stmt = select(Scan).where(Scan.person_id == person_id, _window(start, end))
+    stmt = select(Scan).where(Scan.person_id == person_id, scan_window(start, end))
     return list(session.scalars(stmt.order_by(Scan.scanned_at, Scan.id)))
 
 

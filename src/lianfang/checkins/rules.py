@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.errors import Problem
@@ -77,6 +78,20 @@ def may_register(status: Status) -> bool:
 def scan_date(scanned_at: datetime) -> date:
     """The partition day: the local (Asia/Shanghai) calendar day of the scan."""
     return local_date(scanned_at)
+
+
+class ScanBounds(NamedTuple):
+    earliest: datetime
+    first_day: date
+    last_day: date
+
+
+def scan_bounds(start: datetime, end: datetime) -> ScanBounds:
+    """Where the scans of the visits overlapping [start, end) lie: scanned after `earliest` (no stay
+    lasts longer than MAX_STAY) and before `end`, on partition days `first_day` (a day's margin before
+    `earliest`'s) to `last_day`. Every query over scans by time is bounded by these."""
+    earliest = start - MAX_STAY
+    return ScanBounds(earliest, scan_date(earliest) - timedelta(days=1), scan_date(end))
 
 
 def stay_until(scanned_at: datetime, left_at: datetime | None, kind: str) -> datetime:

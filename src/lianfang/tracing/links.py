@@ -13,11 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lianfang.checkins.models import Scan
+from lianfang.checkins.repository import scan_window
 from lianfang.core.clock import local_date
 from lianfang.people.models import Person
 from lianfang.tracing import repository, rules, trips
 from lianfang.tracing.models import TracingCase, TracingExposure, TracingTrip
-from lianfang.tracing.repository import scan_window
 from lianfang.units.models import Unit, UnitMembership
 
 Window = tuple[datetime, datetime]

@@ -14,9 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
-    ColumnElement,
     DateTime,
-    and_,
     bindparam,
     func,
     literal,
@@ -27,7 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from lianfang.checkins.models import Scan
-from lianfang.checkins.rules import MAX_STAY, scan_date
+from lianfang.checkins.repository import scan_window
+from lianfang.checkins.rules import scan_bounds
 from lianfang.core.access import Actor
 from lianfang.core.db import among
 from lianfang.core.types import UTCDateTime
@@ -53,17 +52,6 @@ class Visit:
     start: datetime
     end: datetime
     scanned: bool  # False: from an interview entry
-
-
-def scan_window(start: datetime, end: datetime) -> ColumnElement[bool]:
-    earliest = start - MAX_STAY
-    return and_(
-        Scan.scanned_at > earliest,
-        Scan.scanned_at < end,
-        Scan.stay_until > start,
-        Scan.scan_date >= scan_date(earliest) - timedelta(days=1),
-        Scan.scan_date <= scan_date(end),
-    )
 
 
 def visits_of(session: Session, person_id: int, start: datetime, end: datetime) -> list[Visit]:
@@ -120,14 +108,14 @@ def people_at(session: Session, visits: Sequence[Visit]) -> list[list[tuple[int,
         chunk = visits[start : start + 50]
         params: dict[str, object] = {}
         for k, v in enumerate(chunk):
-            earliest = v.start - MAX_STAY
+            earliest, first_day, last_day = scan_bounds(v.start, v.end)
             params |= {
                 f"v{k}": v.venue_id,
                 f"a{k}": v.start,
                 f"b{k}": v.end,
                 f"e{k}": earliest,
-                f"d{k}": scan_date(earliest) - timedelta(days=1),
-                f"f{k}": scan_date(v.end),
+                f"d{k}": first_day,
+                f"f{k}": last_day,
             }
         native = session.get_bind().dialect.name == "postgresql"
         for k, person, arrived, left in session.execute(_union(len(chunk), native), params):

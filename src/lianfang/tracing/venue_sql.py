@@ -14,12 +14,12 @@ checks that the two paths agree."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
-from lianfang.checkins.rules import MAX_STAY, scan_date
+from lianfang.checkins.rules import scan_bounds
 
 # `close` / `general`: minutes of overlap from `rules.venue_limits` (close NULL: no close contact at that
 # venue). The CASE and the WHERE are `rules.classify`: nothing for an overlap <= 0, close from `close`
@@ -79,11 +79,6 @@ class Best(NamedTuple):  # a tuple: ~800 of them a case, built as fast as the dr
     jurisdiction_path: str
 
 
-def _days(start: datetime, end: datetime) -> tuple[datetime, date, date]:
-    earliest = start - MAX_STAY
-    return earliest, scan_date(earliest) - timedelta(days=1), scan_date(end)
-
-
 def best_per_person(
     session: Session, visits: list[tuple[int, datetime, datetime]], limits: list[Limits]
 ) -> list[Best]:
@@ -94,7 +89,7 @@ def best_per_person(
         n: [] for n in ("k", "venue", "a", "b", "e", "d", "f", "close", "general")
     }
     for k, ((venue_id, start, end), limit) in enumerate(zip(visits, limits, strict=True)):
-        earliest, first_day, last_day = _days(start, end)
+        earliest, first_day, last_day = scan_bounds(start, end)
         row = (k, venue_id, start, end, earliest, first_day, last_day, limit.close, limit.general)
         for name, value in zip(params, row, strict=True):
             params[name].append(value)
