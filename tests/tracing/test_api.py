@@ -4,6 +4,8 @@ secondary contacts, the request states, clusters and their graph, the metric, an
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import replace
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -11,7 +13,8 @@ from sqlalchemy import select
 from lianfang.assignments import service as assignments_service
 from lianfang.assignments.models import Assignment
 from lianfang.core.audit import AuditEntry
-from lianfang.tracing.models import TracingContact
+from lianfang.tracing import views
+from lianfang.tracing.models import TracingCase, TracingContact
 from tests.factories.accounts import bearer
 from tests.factories.assignments import as_user
 from tests.factories.tracing import make_scene
@@ -93,7 +96,8 @@ def test_propose_decide_and_send(ctx, client, session):
     undo = api.post("/api/tracing/contacts/decide", json={"ids": [ids[0]], "action": "dismiss"})
     assert undo.status_code == 409
 
-    requests = {r["contact_id"]: r for r in api.get(f"/api/tracing/cases/{case['id']}/requests").json()}
+    listed = api.get(f"/api/tracing/cases/{case['id']}/requests").json()
+    requests = {r["contact_id"]: r for r in listed["items"]}
     home = requests[ids[0]]
     assert home["kind"] == "community" and home["state"] == "issued"
     assist = requests[ids[1]]
@@ -107,8 +111,19 @@ def test_propose_decide_and_send(ctx, client, session):
     other_command = as_user(ctx, _user(ctx, "district_command", scene.city["110108"]))
     assignments_service.transition(other_command, item.id, "acknowledge")
     assignments_service.transition(other_command, item.id, "complete", "已落位，集中隔离")
-    state = {r["contact_id"]: r for r in api.get(f"/api/tracing/cases/{case['id']}/requests").json()}
+    listed = api.get(f"/api/tracing/cases/{case['id']}/requests").json()
+    state = {r["contact_id"]: r for r in listed["items"]}
     assert state[ids[1]]["state"] == "done"
+    assert listed["next_after"] is None and len(listed["items"]) == 3
+    assert listed["tallies"] == dict(Counter(r["state"] for r in listed["items"]))  # none late yet
+    page = api.get(f"/api/tracing/cases/{case['id']}/requests", params={"limit": 1}).json()
+    assert [r["id"] for r in page["items"]] == [min(r["id"] for r in listed["items"])]
+    rest = api.get(f"/api/tracing/cases/{case['id']}/requests", params={"after": page["next_after"]})
+    assert len(rest.json()["items"]) == 2 and rest.json()["next_after"] is None
+    two_days_on = replace(ctx, now=ctx.now + timedelta(days=2))  # past every deadline: open ones are late
+    tallies = views.request_tallies(two_days_on, session.get(TracingCase, case["id"]))
+    still_open = [r for r in listed["items"] if r["state"] != "done"]
+    assert still_open and tallies["late"] == len(still_open) and tallies["done"] == 1
     assert session.get(TracingContact, ids[1]).controlled_at is not None
     verbs = set(session.scalars(select(AuditEntry.verb).where(AuditEntry.subject_type == "tracing_case")))
     assert {
@@ -141,7 +156,7 @@ def test_add_by_hand_and_letter_to_another_city(ctx, client):
         },
     )
     assert added.status_code == 201 and added.json()["status"] == "confirmed"
-    requests = api.get(f"/api/tracing/cases/{case['id']}/requests").json()
+    requests = api.get(f"/api/tracing/cases/{case['id']}/requests").json()["items"]
     assert requests[0]["kind"] == "outgoing" and requests[0]["target"] == "西安市"
     again = api.post(f"/api/tracing/cases/{case['id']}/contacts", json={"person_id": scene.housemate.id})
     assert again.status_code == 201

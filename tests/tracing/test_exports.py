@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
 from lianfang.tracing import contacts, service
-from tests.factories.accounts import page_login
+from tests.factories.accounts import bearer, page_login
 from tests.factories.exports import csv_rows
 from tests.factories.tracing import make_scene
 
@@ -50,3 +50,31 @@ def test_case_and_contact_exports(ctx, client, new_client, session):
     worker = page_login(new_client(), scene.community_worker)
     assert worker.get("/tracing/export?format=csv").status_code == 403
     assert worker.get(f"/tracing/cases/{case.id}/contacts/export").status_code == 403
+
+
+def test_requests_tallied_on_the_page_and_exported_in_full(ctx, client, new_client, session, monkeypatch):
+    from lianfang.tracing import pages
+
+    scene = make_scene(ctx)
+    case = service.open_case(ctx, service.CaseInput(scene.case_person.id, onset_at=scene.onset))
+    contacts.propose(ctx, case.id)
+    api = bearer(new_client(), scene.investigator)
+    listed = api.get(f"/api/tracing/cases/{case.id}/contacts", params={"category": "close"}).json()["items"]
+    ids = [c["id"] for c in listed]
+    assert len(ids) >= 2
+    confirmed = api.post("/api/tracing/contacts/decide", json={"ids": ids, "action": "confirm"})
+    assert confirmed.status_code == 200, confirmed.text
+    monkeypatch.setattr(pages, "REQUEST_PAGE", 1)  # the page lists the latest one; the export all
+    page_login(client, scene.investigator)
+    page = client.get(f"/tracing/cases/{case.id}")
+    tallies = page.text.split('id="request-tallies"')[1].split("</p>")[0]
+    assert f"共{len(ids)}条" in tallies and "下表列出最近1条" in tallies
+    assert f"/tracing/cases/{case.id}/requests/export?format=csv" in tallies
+    assert page.text.split('id="requests"')[1].split("</table>")[0].count("<tr>") == 2  # head + 1
+    rows = csv_rows(client.get(f"/tracing/cases/{case.id}/requests/export?format=csv"), no_store=True)
+    assert sorted(int(r["contact_id"]) for r in rows) == sorted(ids)
+    assert all(r["state"] and r["deadline"] for r in rows)
+    entry = session.scalars(select(AuditEntry).where(AuditEntry.verb == "tracing.request.export")).one()
+    assert entry.subject_id == str(case.id) and entry.detail["rows"] == len(ids)
+    outsider = page_login(new_client(), scene.other_investigator)
+    assert outsider.get(f"/tracing/cases/{case.id}/requests/export?format=csv").status_code == 404

@@ -143,10 +143,22 @@ def decide(body: DecideBody, ctx: Ctx = Depends(staff_ctx)) -> dict[str, Any]:
 
 
 @router.get("/cases/{case_id}/requests")
-def case_requests(case_id: int, ctx: Ctx = Depends(staff_ctx)) -> list[dict[str, Any]]:
-    """Where each confirmed contact was sent, and the state of its request (the assignment's)."""
+def case_requests(
+    case_id: int, after: int | None = None, limit: int = 500, ctx: Ctx = Depends(staff_ctx)
+) -> dict[str, Any]:
+    """Where each confirmed contact was sent, and the state of its request (the assignment's), by id,
+    one keyset page at a time (pass `next_after` as `after`); `tallies`: the count in each state and
+    how many are late, over all of the case's requests."""
     ctx.actor.require(READ)
-    return views.requests(ctx, access_case(ctx.session, ctx.actor, case_id))
+    case = access_case(ctx.session, ctx.actor, case_id)
+    limit = max(1, min(limit, 2000))
+    rows = repository.requests_page(ctx.session, case.id, after, limit + 1)
+    more = len(rows) > limit
+    return {
+        "items": views.requests(ctx, rows[:limit]),
+        "next_after": rows[limit - 1].id if more else None,
+        "tallies": views.request_tallies(ctx, case),
+    }
 
 
 @router.post("/clusters", status_code=201)

@@ -1,5 +1,6 @@
 """Tracing pages beyond one case: clusters with their chain graph, the found-under-control share,
-outgoing assistance letters, and CSV/Excel exports of the case list and of a case's contacts."""
+outgoing assistance letters, and CSV/Excel exports of the case list and of a case's contacts and
+requests."""
 
 from __future__ import annotations
 
@@ -33,6 +34,18 @@ CONTACT_COLUMNS = (
     "rule",
     "first_contact_at",
     "status",
+)
+
+REQUEST_COLUMNS = (
+    "id",
+    "contact_id",
+    "kind",
+    "target",
+    "state",
+    "deadline",
+    "late",
+    "escalation_level",
+    "done_at",
 )
 
 
@@ -90,6 +103,38 @@ def contact_export(
         case.jurisdiction_path,
         category=kind,
         status=state,
+    )
+
+
+@router.get("/tracing/cases/{case_id}/requests/export")
+def request_export(case_id: int, format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
+    """All of a case's requests with their states (the case page shows the latest)."""
+    ctx.actor.require(READ)
+    case = access_case(ctx.session, ctx.actor, case_id)
+    batches = keyset_batches(
+        lambda after, n: repository.requests_page(ctx.session, case.id, after, n), lambda r: r.id
+    )
+    lines = (
+        [
+            *(r[k] for k in ("id", "contact_id", "kind", "target", "state")),
+            _iso(r["deadline"]),
+            "yes" if r["late"] else "",
+            r["escalation_level"],
+            _iso(r["done_at"]),
+        ]
+        for batch in batches
+        for r in views.requests(ctx, batch)
+    )
+    return export_download(
+        ctx,
+        format,
+        f"requests-{case.id}",
+        REQUEST_COLUMNS,
+        lines,
+        "tracing.request.export",
+        "tracing_case",
+        case.id,
+        case.jurisdiction_path,
     )
 
 

@@ -25,7 +25,7 @@ from lianfang.tracing.access import READ, access_case
 
 router = APIRouter(include_in_schema=False)
 CONTACT_PAGE = 200  # contacts per page of the investigation page (worked in bulk)
-REQUEST_PAGE = 200  # the latest requests shown; the API lists them all
+REQUEST_PAGE = 200  # the latest requests shown; the export and the API have them all
 NAMES = {
     "statuses": rules.STATUSES,
     "verbs": {k: v[2] for k, v in rules.CASE_VERBS.items()},
@@ -183,7 +183,8 @@ def _case_view(
         proposed_count=sum(n for (_c, st), n in counts.items() if st == "proposed"),
         filters=query,
         next_url=next_url,
-        requests=views.requests(ctx, case, limit=REQUEST_PAGE),
+        requests=views.requests(ctx, repository.latest_requests(ctx.session, case.id, REQUEST_PAGE)),
+        request_tallies=views.request_tallies(ctx, case),
         exposures=repository.exposures(ctx.session, case.id),
         verbs_allowed=[v for v, (sources, _t, _n) in rules.CASE_VERBS.items() if case.status in sources],
         can_write=ctx.actor.can("tracing.write"),

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from lianfang.assignments.models import Assignment
 from lianfang.checkins.models import Scan
 from lianfang.checkins.repository import scan_window
 from lianfang.checkins.rules import scan_bounds
@@ -260,12 +261,32 @@ def contact_counts(session: Session, case_id: int) -> dict[tuple[str, str], int]
     return {(c, s): int(n) for c, s, n in session.execute(stmt)}
 
 
-def requests_of(session: Session, case_id: int, limit: int | None = None) -> list[TracingRequest]:
-    """The case's requests by id (with a limit: the latest ones)."""
+def latest_requests(session: Session, case_id: int, limit: int) -> list[TracingRequest]:
+    """The case's latest `limit` requests, by id."""
     stmt = select(TracingRequest).where(TracingRequest.case_id == case_id)
-    if limit is None:
-        return list(session.scalars(stmt.order_by(TracingRequest.id)))
     return list(reversed(session.scalars(stmt.order_by(TracingRequest.id.desc()).limit(limit)).all()))
+
+
+def requests_page(session: Session, case_id: int, after: int | None, limit: int) -> list[TracingRequest]:
+    """One keyset page of the case's requests, by id."""
+    stmt = select(TracingRequest).where(TracingRequest.case_id == case_id)
+    if after is not None:
+        stmt = stmt.where(TracingRequest.id > after)
+    return list(session.scalars(stmt.order_by(TracingRequest.id).limit(limit)))
+
+
+def request_tallies(session: Session, case_id: int, now: datetime) -> list[tuple[str | None, str, bool, int]]:
+    """(assignment state or None, request kind, assignment deadline passed, count) over the case's
+    requests: one grouped read however many there are."""
+    overdue = func.coalesce(Assignment.deadline <= now, False)
+    stmt = (
+        select(Assignment.state, TracingRequest.kind, overdue, func.count())
+        .select_from(TracingRequest)
+        .outerjoin(Assignment, Assignment.id == TracingRequest.assignment_id)
+        .where(TracingRequest.case_id == case_id)
+        .group_by(Assignment.state, TracingRequest.kind, overdue)
+    )
+    return [(state, kind, bool(late), int(n)) for state, kind, late, n in session.execute(stmt)]
 
 
 def open_case_of(session: Session, person_id: int) -> TracingCase | None:

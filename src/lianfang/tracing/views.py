@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lianfang.assignments.models import Assignment
-from lianfang.assignments.rules import is_late
+from lianfang.assignments.rules import is_late, is_open
 from lianfang.core.context import Ctx
 from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
@@ -227,8 +227,19 @@ def contact_dict(c: TracingContact, person: Person | None, place: Any) -> dict[s
     }
 
 
-def requests(ctx: Ctx, case: TracingCase, limit: int | None = None) -> list[dict[str, Any]]:
-    rows: list[TracingRequest] = repository.requests_of(ctx.session, case.id, limit)
+def request_tallies(ctx: Ctx, case: TracingCase) -> dict[str, int]:
+    """How many of the case's requests are in each state (as `requests` names them), and "late"."""
+    out: dict[str, int] = {}
+    for state, kind, overdue, n in repository.request_tallies(ctx.session, case.id, ctx.now):
+        shown = state or ("sent" if kind == "outgoing" else "unrouted")
+        out[shown] = out.get(shown, 0) + n
+        if state is not None and overdue and is_open(state):  # `is_late` at the deadline instant
+            out["late"] = out.get("late", 0) + n
+    return out
+
+
+def requests(ctx: Ctx, rows: list[TracingRequest]) -> list[dict[str, Any]]:
+    """The requests with the state of each (its assignment's), where they went and whether late."""
     items = (
         {
             a.id: a
