@@ -14,9 +14,14 @@ REFRESH_SECONDS = 300.0
 JOB = "analytics.refresh"
 
 
-def soon(ctx: Ctx, _event: object) -> None:
+def _refresh_next_minute(ctx: Ctx, _events: list[object]) -> None:
     minute = ctx.now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     enqueue(ctx, JOB, {}, run_at=minute, dedupe_key=f"{JOB}:{minute.isoformat()}")
+
+
+def soon(ctx: Ctx, event: object) -> None:
+    """A refresh in the next minute (one for all the events of a bulk action)."""
+    ctx.react(JOB, _refresh_next_minute, event)
 
 
 def register(runtime: Runtime) -> None:

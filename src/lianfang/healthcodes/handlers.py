@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from lianfang.control.events import OrderChanged
+from lianfang.core.access import Actor
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import enqueue
 from lianfang.healthcodes import service
@@ -34,9 +35,25 @@ from lianfang.unithealth.models import TestingDuty
 AREA_JOB = "healthcodes.refresh_area"
 
 
+REFRESH = "healthcodes.refresh"
+
+
+def _refresh_gathered(ctx: Ctx, items: list[tuple[int, str, Actor]]) -> None:
+    """Each person once, with the cause and the actor of the first event that named them (the one whose
+    refresh would have recorded the change had each event been handled at once)."""
+    first: dict[int, tuple[str, Actor]] = {}
+    for person_id, cause, actor in items:
+        first.setdefault(person_id, (cause, actor))
+    by_actor: dict[Actor, dict[int, str]] = {}
+    for person_id, (cause, actor) in first.items():
+        by_actor.setdefault(actor, {})[person_id] = cause
+    for actor, causes in by_actor.items():
+        service.refresh_causes(ctx.as_actor(actor), causes)
+
+
 def _one(ctx: Ctx, person_id: int | None, cause: str) -> None:
     if person_id is not None:
-        service.refresh(ctx, [person_id], cause)
+        ctx.react(REFRESH, _refresh_gathered, (person_id, cause, ctx.actor))
 
 
 def on_order(ctx: Ctx, e: OrderChanged) -> None:

@@ -4,7 +4,7 @@ nightly pass read. `refresh` is set-based per batch: a few reads per source and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -130,14 +130,20 @@ def derive_for(session: Session, person_id: int, now: datetime, edition: str = "
 
 def refresh(ctx: Ctx, person_ids: Iterable[int], cause: str) -> int:
     """Re-derive and store the status of these people; returns how many changed colour or pop-ups."""
-    ids = sorted(set(person_ids))
+    return refresh_causes(ctx, dict.fromkeys(person_ids, cause))
+
+
+def refresh_causes(ctx: Ctx, causes: Mapping[int, str]) -> int:
+    """`refresh` with each person's own cause."""
+    ids = sorted(causes)
     changed = 0
     for start in range(0, len(ids), BATCH):
-        changed += _refresh_batch(ctx, ids[start : start + BATCH], cause)
+        changed += _refresh_batch(ctx, {i: causes[i] for i in ids[start : start + BATCH]})
     return changed
 
 
-def _refresh_batch(ctx: Ctx, ids: Sequence[int], cause: str) -> int:
+def _refresh_batch(ctx: Ctx, causes: Mapping[int, str]) -> int:
+    ids = list(causes)
     session = ctx.session
     rows = session.execute(select(Person.id, Person.jurisdiction_path).where(among(session, Person.id, ids)))
     paths: dict[int, str] = {r[0]: r[1] for r in rows}
@@ -152,7 +158,7 @@ def _refresh_batch(ctx: Ctx, ids: Sequence[int], cause: str) -> int:
     writes = Writes()
     for pid, path in paths.items():
         found = loaded.get(pid, facts.PersonFacts())
-        apply(ctx, writes, pid, path, stored.get(pid), found.facts, found.clearances, cause)
+        apply(ctx, writes, pid, path, stored.get(pid), found.facts, found.clearances, causes[pid])
     changed = writes.flush(session)
     _registrars(ctx, writes)
     return changed
@@ -211,7 +217,7 @@ def rebuild(ctx: Ctx, progress: Callable[[int, int], object] | None = None) -> i
     ids = people_with_facts(ctx.session, local_date(ctx.now))
     changed = 0
     for start in range(0, len(ids), BATCH):
-        changed += _refresh_batch(ctx, ids[start : start + BATCH], "rebuild")
+        changed += _refresh_batch(ctx, dict.fromkeys(ids[start : start + BATCH], "rebuild"))
         if progress is not None:
             progress(min(start + BATCH, len(ids)), len(ids))
     return changed

@@ -180,31 +180,32 @@ def decide(ctx: Ctx, contact_ids: list[int], action: str, note: str = "") -> lis
             raise Conflict(
                 "已判定并派发的密接不能排除", "a contact already confirmed and sent cannot be dismissed"
             )
-    for contact in contacts:
-        case = cases[contact.case_id]
-        assert case is not None
-        before = {"status": contact.status, "category": contact.category}
-        if action in ("close", "general", "secondary"):
-            contact.category = action
-        elif action == "dismiss":
-            contact.status = "dismissed"
-        elif contact.status != "confirmed":
-            contact.status = "confirmed"
-            contact.decided_by_user_id, contact.decided_at = ctx.actor.user_id, ctx.now
-            dispatch(ctx, case, contact)
-        if note:
-            contact.note = note
-        contact.updated_at = ctx.now
-        _audit(
-            ctx,
-            case,
-            action,
-            contact_id=contact.id,
-            person_id=contact.person_id,
-            before=before,
-            after={"status": contact.status, "category": contact.category},
-            note=note,
-        )
+    with ctx.gathered() as bulk:  # the modules above re-derive the people once, at the end
+        for contact in contacts:
+            case = cases[contact.case_id]
+            assert case is not None
+            before = {"status": contact.status, "category": contact.category}
+            if action in ("close", "general", "secondary"):
+                contact.category = action
+            elif action == "dismiss":
+                contact.status = "dismissed"
+            elif contact.status != "confirmed":
+                contact.status = "confirmed"
+                contact.decided_by_user_id, contact.decided_at = ctx.actor.user_id, ctx.now
+                dispatch(bulk, case, contact)
+            if note:
+                contact.note = note
+            contact.updated_at = ctx.now
+            _audit(
+                bulk,
+                case,
+                action,
+                contact_id=contact.id,
+                person_id=contact.person_id,
+                before=before,
+                after={"status": contact.status, "category": contact.category},
+                note=note,
+            )
     ctx.session.flush()
     return contacts
 
