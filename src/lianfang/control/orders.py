@@ -300,14 +300,15 @@ def bulk(
         problems += [Problem(p.field, p.zh, p.en, n + 1) for p in found]
     if problems:
         raise Invalid(problems)
-    for order in orders:
-        if action == "extend":
-            _apply_change(ctx, order, days, reason)
-        elif action == "release":
-            end_order(ctx, order, "completed")
-        else:
-            order.team, order.updated_at = team.strip()[:60], ctx.now
-            _audit(ctx, order, "assign", team=order.team)
+    with ctx.gathered() as gathered:  # the people's codes are re-derived once, at the end
+        for order in orders:
+            if action == "extend":
+                _apply_change(gathered, order, days, reason)
+            elif action == "release":
+                end_order(gathered, order, "completed")
+            else:
+                order.team, order.updated_at = team.strip()[:60], ctx.now
+                _audit(gathered, order, "assign", team=order.team)
     return BulkResult([o.id for o in orders], [])
 
 
