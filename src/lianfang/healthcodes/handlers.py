@@ -33,9 +33,7 @@ from lianfang.unithealth.events import MedicineBuyerFlagged, TestingDutyCleared
 from lianfang.unithealth.models import TestingDuty
 
 AREA_JOB = "healthcodes.refresh_area"
-
-
-REFRESH = "healthcodes.refresh"
+REFRESH = "healthcodes.refresh"  # the per-person refreshes a bulk action gathers (`Ctx.react`)
 
 
 def _refresh_gathered(ctx: Ctx, items: list[tuple[int, str, Actor]]) -> None:
