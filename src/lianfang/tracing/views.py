@@ -227,11 +227,16 @@ def contact_dict(c: TracingContact, person: Person | None, place: Any) -> dict[s
     }
 
 
+def request_state(assignment_state: str | None, kind: str) -> str:
+    """A request's state: its assignment's; a letter to another city is "sent", else "unrouted"."""
+    return assignment_state or ("sent" if kind == "outgoing" else "unrouted")
+
+
 def request_tallies(ctx: Ctx, case: TracingCase) -> dict[str, int]:
     """How many of the case's requests are in each state (as `requests` names them), and "late"."""
     out: dict[str, int] = {}
     for state, kind, overdue, n in repository.request_tallies(ctx.session, case.id, ctx.now):
-        shown = state or ("sent" if kind == "outgoing" else "unrouted")
+        shown = request_state(state, kind)
         out[shown] = out.get(shown, 0) + n
         if state is not None and overdue and is_open(state):  # `is_late` at the deadline instant
             out["late"] = out.get("late", 0) + n
@@ -256,7 +261,6 @@ def requests(ctx: Ctx, rows: list[TracingRequest]) -> list[dict[str, Any]]:
     out = []
     for r in rows:
         item = items.get(r.assignment_id or 0)
-        state = item.state if item else ("sent" if r.kind == "outgoing" else "unrouted")
         out.append(
             {
                 "id": r.id,
@@ -264,7 +268,7 @@ def requests(ctx: Ctx, rows: list[TracingRequest]) -> list[dict[str, Any]]:
                 "kind": r.kind,
                 "target": places[r.target_path].name if r.target_path in places else r.target_city,
                 "assignment_id": r.assignment_id,
-                "state": state,
+                "state": request_state(item.state if item else None, r.kind),
                 "deadline": r.deadline,
                 "late": bool(item and is_late(item.state, item.deadline, ctx.now)),
                 "escalation_level": item.escalation_level if item else 0,
