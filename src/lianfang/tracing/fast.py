@@ -17,7 +17,6 @@ from starlette.concurrency import run_in_threadpool
 
 from lianfang.core import audit
 from lianfang.core.access import Actor
-from lianfang.core.clock import utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.db import transaction
 from lianfang.core.errors import invalid
@@ -50,8 +49,7 @@ def case_id_of(request: Request) -> int:
 
 def _answer(runtime: Runtime, actor: Actor, case_id: int) -> bytes:
     with transaction(runtime.factory) as session:
-        ctx = Ctx(session=session, actor=actor, settings=runtime.settings, now=utcnow(), bus=runtime.bus)
-        return proposals_body(ctx, case_id)
+        return proposals_body(runtime.ctx(session).as_actor(actor), case_id)
 
 
 async def proposals(request: Request, runtime: Runtime, actors: Actors) -> tuple[int, bytes]:
