@@ -173,6 +173,7 @@ def _register_plugins() -> None:
     from lianfang.analytics import cli as analytics_cli
     from lianfang.healthcodes import cli as healthcodes_cli
     from lianfang.healthcodes import key_cli as healthcodes_key_cli
+    from lianfang.interop.dcc import cli as dcc_cli
     from lianfang.sim import cli as sim_cli
     from lianfang.sim import tracing_recall
     from lianfang.testing import cli as testing_cli
@@ -181,6 +182,7 @@ def _register_plugins() -> None:
     analytics_cli.register(app)
     healthcodes_cli.register(app)
     healthcodes_key_cli.register(app)
+    dcc_cli.register(app)
     sim_cli.register(app)
     testing_cli.register(app)
     tracing_cli.register(app)
