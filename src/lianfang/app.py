@@ -89,6 +89,7 @@ def _routers() -> list[object]:  # noqa: PLR0915 (one import and one entry per r
     from lianfang.information import pages as information_pages
     from lianfang.information import public_pages as information_public_pages
     from lianfang.information import ticket_pages as information_ticket_pages
+    from lianfang.interop import router as interop_router
     from lianfang.jurisdictions import api as jurisdictions_api
     from lianfang.jurisdictions import pages as jurisdictions_pages
     from lianfang.people import api as people_api
@@ -164,6 +165,7 @@ def _routers() -> list[object]:  # noqa: PLR0915 (one import and one entry per r
         information_pages.router,
         information_ticket_pages.router,
         information_public_pages.router,
+        *interop_router.routers(),
     ]
 
 
@@ -194,7 +196,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if thread is not None:
             thread.join(timeout=10)
 
-    app = App(title="lianfang 联防", version=__version__, lifespan=lifespan)
+    from lianfang.interop.router import TAGS as interop_tags
+
+    app = App(title="lianfang 联防", version=__version__, lifespan=lifespan, openapi_tags=interop_tags)
     app.add_hot_path("POST", "/api/scans", ScanEndpoint())
     app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint(runtime))
     app.add_hot_path("GET", tracing_fast.PATH, tracing_fast.endpoint(runtime))

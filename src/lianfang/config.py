@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     healthcode_key_rotation_days: int = Field(
         default=7, ge=1, le=365, description="a new Ed25519 key signs the QR tokens this often"
     )
+    dcc_trust_list: str = Field(
+        default="",
+        description="path of the DSC list (EU gateway format) that EU Digital COVID Certificates are checked "
+        "against; empty: every certificate is refused as signed by an unknown key",
+    )
     public_base_url: str = Field(
         default="", description="address printed in venue-code QR posters, e.g. https://jk.example.gov.cn"
     )

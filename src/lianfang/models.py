@@ -13,6 +13,7 @@ from lianfang.core.db import Base
 from lianfang.enforcement import models as enforcement_models
 from lianfang.healthcodes import models as healthcodes_models
 from lianfang.information import models as information_models
+from lianfang.interop.dcc import models as interop_dcc_models
 from lianfang.jurisdictions import models as jurisdictions_models
 from lianfang.people import models as people_models
 from lianfang.sim import models as sim_models
@@ -48,5 +49,6 @@ MODULES = (
     information_models,
     analytics_models,
     supply_models,
+    interop_dcc_models,
 )
 metadata = Base.metadata

@@ -49,7 +49,9 @@ def make_issuer(
         rsa.generate_private_key(65537, 2048) if rsa_key else ec.generate_private_key(ec.SECP256R1())
     )
     now = datetime.now(UTC)
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"), x509.NameAttribute(NameOID.COMMON_NAME, "DSC")])
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.COUNTRY_NAME, "DE"), x509.NameAttribute(NameOID.COMMON_NAME, "DSC")]
+    )
     builder = (
         x509.CertificateBuilder()
         .subject_name(name)

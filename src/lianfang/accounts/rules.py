@@ -60,6 +60,9 @@ _INFORMATION_DISTRICT = {"information.read", "information.hotline"}
 # Checking a presented health code (healthcodes.check_pages, RULES.md §4.1 「红码禁止、黄码限制、绿码通行」):
 # venues, police checkpoints (公安检查站), communities and the command scan residents' signed QR codes.
 _CODE_CHECK = {"healthcodes.check"}
+# EU Digital COVID Certificates checked at entry (interop.dcc, R8): ports, airports and checkpoints check
+# them; recording the result on an arrival also needs the arrival in the actor's scope.
+_DCC_CHECK = {"interop.dcc"}
 # Situation analysis (analytics module, R24): the command dashboard; the city office refreshes it on demand.
 _ANALYTICS_CITY = {"analytics.read", "analytics.refresh"}
 _ANALYTICS_DISTRICT = {"analytics.read"}
@@ -81,6 +84,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
         | _HEALTHCODES
         | _VACCINATION_RW
         | _CODE_CHECK
+        | _DCC_CHECK
         | _ANALYTICS_CITY
         | _SUPPLY_RW
         | _INFORMATION_OFFICE
@@ -96,6 +100,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _HEALTHCODES
     | _VACCINATION_RW
     | _CODE_CHECK
+    | _DCC_CHECK
     | _ANALYTICS_CITY
     | _SUPPLY_RW
     | _INFORMATION_OFFICE,
@@ -110,6 +115,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     | _HEALTHCODES
     | _VACCINATION_RW
     | _CODE_CHECK
+    | _DCC_CHECK
     | _ANALYTICS_DISTRICT
     | _SUPPLY_RW
     | _INFORMATION_DISTRICT,
@@ -131,7 +137,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "lab": frozenset(_WORK | _TESTING_LAB),
     "unit_officer": frozenset({"units.staff", "unithealth.report", "enforcement.respond"} | _WORK),
     "venue_operator": frozenset({"venues.operate", "supply.report"} | _WORK | _CODE_CHECK),
-    "checkpoint": frozenset(_WORK | _CODE_CHECK),
+    "checkpoint": frozenset(_WORK | _CODE_CHECK | _DCC_CHECK),
     # District inspectors (监督检查): inspect units and venues, record findings and violations; the
     # disposition of a violation is decided by command staff (enforcement.decide).
     "inspector": frozenset({"registry.read", "enforcement.read", "enforcement.inspect"} | _WORK),

@@ -48,7 +48,9 @@ def register(app: typer.Typer) -> None:
 
     @group.command("verify")
     def verify_command(
-        qr_or_file: Annotated[str, typer.Argument(help="the QR text (HC1:...), or a file with it or its picture")],
+        qr_or_file: Annotated[
+            str, typer.Argument(help="the QR text (HC1:...), or a file with it or its picture")
+        ],
         trust_file: Annotated[Path, typer.Option("--trust", exists=True, dir_okay=False, help="DSC list")],
         as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
     ) -> None:
@@ -63,8 +65,10 @@ def register(app: typer.Typer) -> None:
             typer.echo(json.dumps(out, ensure_ascii=False, indent=1))
         elif out["valid"]:
             cert, verdict = out["certificate"], out["verdict"]
-            typer.echo(f"valid: {cert['kind_en']} certificate of {cert['holder']} ({cert['dob']}), signed by "
-                       f"{cert['signer_country']} {cert['signer_kid']}, expires {cert['expires_at']}")
+            typer.echo(
+                f"valid: {cert['kind_en']} certificate of {cert['holder']} ({cert['dob']}), signed by "
+                f"{cert['signer_country']} {cert['signer_kid']}, expires {cert['expires_at']}"
+            )
             typer.echo(f"entry: {verdict['message_zh']} / {verdict['message_en']} [{verdict['edition']}]")
         else:
             typer.echo(f"refused ({out['reason']}): {out['message_zh']} / {out['message_en']}")
@@ -88,6 +92,8 @@ def register(app: typer.Typer) -> None:
                 same = result["expected"] == result["got"]
                 differ += not same
                 note = "" if same else f"  <- {case.notes.get(flag, 'differs')}"
-                typer.echo(f"  {'ok ' if same else 'DIFF'} {flag}: expected {result['expected']}, "
-                           f"got {result['got']}{note}")
+                typer.echo(
+                    f"  {'ok ' if same else 'DIFF'} {flag}: expected {result['expected']}, "
+                    f"got {result['got']}{note}"
+                )
         typer.echo(f"{len(cases)} cases, {sum(len(c.checks) for c in cases)} checks, {differ} differ")

@@ -11,9 +11,9 @@ signature."""
 from __future__ import annotations
 
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from collections.abc import Mapping
 from typing import Any
 
 import base45
@@ -29,8 +29,14 @@ HEADER_ALG, HEADER_KID = 1, 4
 
 # reason → (zh, en). The API, the page and the command line show these; the fuzz test allows no other.
 REASONS: dict[str, tuple[str, str]] = {
-    "too_large": ("内容过长，不是欧盟数字新冠证书", "the input is too long to be an EU Digital COVID Certificate"),
-    "prefix": ("缺少或不支持的前缀（应为HC1:）", "the context prefix is missing or not supported (HC1: expected)"),
+    "too_large": (
+        "内容过长，不是欧盟数字新冠证书",
+        "the input is too long to be an EU Digital COVID Certificate",
+    ),
+    "prefix": (
+        "缺少或不支持的前缀（应为HC1:）",
+        "the context prefix is missing or not supported (HC1: expected)",
+    ),
     "base45": ("Base45编码无效", "the Base45 text is not valid"),
     "zlib": ("压缩数据损坏或未压缩", "the zlib data is broken, truncated or not compressed"),
     "cose": ("签名结构（COSE_Sign1）无效", "the COSE_Sign1 structure is not valid"),
@@ -39,15 +45,21 @@ REASONS: dict[str, tuple[str, str]] = {
     "kid": ("签名密钥标识（kid）缺失或无效", "the key identifier (kid) is missing or not valid"),
     "unknown_kid": ("信任列表中没有该签名证书", "the signing certificate is not in the trust list"),
     "bad_signature": ("签名验证失败", "the signature does not verify"),
-    "dsc_expired": ("签名证书（DSC）不在有效期内", "the document signer certificate (DSC) is not valid at this time"),
+    "dsc_expired": (
+        "签名证书（DSC）不在有效期内",
+        "the document signer certificate (DSC) is not valid at this time",
+    ),
     "not_yet_valid": ("证书签发时间晚于当前时间", "the certificate was issued after the time of the check"),
     "expired": ("证书已过期", "the certificate has expired"),
     "schema": ("证书内容不符合欧盟数字新冠证书格式", "the certificate does not follow the DCC schema"),
-    "key_usage": ("签名证书无权签发此类证书", "the signing certificate may not sign this type of certificate"),
+    "key_usage": (
+        "签名证书无权签发此类证书",
+        "the signing certificate may not sign this type of certificate",
+    ),
 }
 
 
-class Refused(Exception):  # noqa: N818 (a refusal, as the domain's errors read)
+class Refused(Exception):
     """A certificate refused for `reason` (a key of REASONS); `detail` is for logs and test reports."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
@@ -84,7 +96,11 @@ class Cose:
     def kid(self) -> bytes | None:
         """The protected header's kid when there is one, else the unprotected one (a wrong unprotected
         kid beside a right protected one must not matter, and the reverse must fail)."""
-        kid = self.protected.get(HEADER_KID) if HEADER_KID in self.protected else self.unprotected.get(HEADER_KID)
+        kid = (
+            self.protected.get(HEADER_KID)
+            if HEADER_KID in self.protected
+            else self.unprotected.get(HEADER_KID)
+        )
         return kid if isinstance(kid, bytes) else None
 
     def to_be_signed(self) -> bytes:

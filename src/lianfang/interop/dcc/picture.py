@@ -25,7 +25,9 @@ def read_qr(content: bytes) -> str:
             if image.width * image.height > MAX_PIXELS:
                 raise PictureError("the image has too many pixels")
             image.load()
-            found = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
+            found = zxingcpp.read_barcodes(
+                image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
         if isinstance(exc, PictureError):
             raise

@@ -17,8 +17,10 @@ certificate. So, as documented, versioned assumptions:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from lianfang.interop.dcc import schema
 from lianfang.travel import rules as travel_rules
@@ -87,6 +89,26 @@ def _verdict(code: str, rules: EntryRules) -> Verdict:
     return Verdict(ok, code, zh, en, rules.edition, rules.cite)
 
 
+def _vaccination(entry: Mapping[str, Any], today: date, rules: EntryRules) -> Verdict:
+    if int(entry["dn"]) < int(entry["sd"]):
+        return _verdict("vaccination_incomplete", rules)
+    done = schema.parse_date(entry["dt"], "v.dt")
+    recent = today < done + timedelta(days=rules.vaccination_wait_days)
+    return _verdict("vaccination_recent" if recent else "vaccination_complete", rules)
+
+
+def _test(entry: Mapping[str, Any], now: datetime, rules: EntryRules) -> Verdict:
+    if entry["tr"] != NOT_DETECTED:
+        return _verdict("test_positive", rules)
+    hours = {NAAT: rules.naat_hours, RAT: rules.rat_hours}.get(str(entry["tt"]))
+    if hours is None:
+        return _verdict("test_unknown_type", rules)
+    sampled = schema.parse_moment(entry["sc"], "t.sc")
+    if sampled > now:
+        return _verdict("test_future", rules)
+    return _verdict("test_too_old" if now - sampled > timedelta(hours=hours) else "test_negative", rules)
+
+
 def entry_verdict(certificate: schema.Certificate, now: datetime, today: date) -> Verdict:
     """Whether a verified certificate satisfies the entry rules in force on `today` (local day)."""
     rules = entry_rules(today)
@@ -97,21 +119,9 @@ def entry_verdict(certificate: schema.Certificate, now: datetime, today: date) -
     if entry.get("tg") != COVID:
         return _verdict("other_disease", rules)
     if certificate.kind == "v":
-        if int(entry["dn"]) < int(entry["sd"]):
-            return _verdict("vaccination_incomplete", rules)
-        done = schema.parse_date(entry["dt"], "v.dt")
-        recent = today < done + timedelta(days=rules.vaccination_wait_days)
-        return _verdict("vaccination_recent" if recent else "vaccination_complete", rules)
+        return _vaccination(entry, today, rules)
     if certificate.kind == "t":
-        if entry["tr"] != NOT_DETECTED:
-            return _verdict("test_positive", rules)
-        hours = {NAAT: rules.naat_hours, RAT: rules.rat_hours}.get(str(entry["tt"]))
-        if hours is None:
-            return _verdict("test_unknown_type", rules)
-        sampled = schema.parse_moment(entry["sc"], "t.sc")
-        if sampled > now:
-            return _verdict("test_future", rules)
-        return _verdict("test_too_old" if now - sampled > timedelta(hours=hours) else "test_negative", rules)
+        return _test(entry, now, rules)
     valid_from = schema.parse_date(entry["df"], "r.df")
     valid_until = schema.parse_date(entry["du"], "r.du")
     return _verdict("recovered" if valid_from <= today <= valid_until else "recovery_outside", rules)
@@ -142,5 +152,7 @@ def plan_effect(arrived_on: date, verdict: Verdict) -> PlanEffect:
     days, cite = PLAN_EFFECTS.get(edition, (0, "no inbound edition in force"))
     days = days if verdict.valid_for_entry else 0
     if days:
-        return PlanEffect(edition, days, f"入境隔离缩短{days}天", f"the plan is shortened by {days} days", cite)
+        return PlanEffect(
+            edition, days, f"入境隔离缩短{days}天", f"the plan is shortened by {days} days", cite
+        )
     return PlanEffect(edition, 0, "不改变入境隔离安排", "the inbound plan is unchanged", cite)

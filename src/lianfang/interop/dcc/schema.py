@@ -9,9 +9,9 @@ r — tg fr co is df du ci. Dates are ISO 8601 text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from collections.abc import Mapping
 from typing import Any
 
 from lianfang.interop.dcc.decode import Refused

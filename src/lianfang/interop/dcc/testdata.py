@@ -37,7 +37,7 @@ class Case:
         return {"file": self.file, "checks": self.checks}
 
 
-class Skip(Exception):  # noqa: N818 (the case lacks what a check needs)
+class Skip(Exception):
     pass
 
 
@@ -71,6 +71,14 @@ def _cose(data: dict[str, Any]) -> decode.Cose:
     return decode.cose_of(str(data.get("PREFIX", "")))
 
 
+def _instant(text: str) -> str:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return text
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+
+
 def _normal(value: Any) -> Any:
     """Values as JSON carries them: dates and times compared as UTC instants, numbers as numbers."""
     if isinstance(value, Mapping):
@@ -78,13 +86,9 @@ def _normal(value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_normal(v) for v in value]
     if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
+        value = value.isoformat()
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            return value
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC).isoformat()
+        return _instant(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -166,7 +170,7 @@ def check_picture(data: dict[str, Any]) -> bool:
         text = read_qr(base64.b64decode(str(data.get("2DCODE", ""))))
     except (PictureError, binascii.Error):
         return False
-    return text == data.get("PREFIX", text)
+    return bool(text == data.get("PREFIX", text))
 
 
 def check_expiration(data: dict[str, Any]) -> bool:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-01 09:32:22.266593
+Create Date: 2026-12-07 00:38:11.513726
 """
 
 from collections.abc import Sequence
@@ -2978,6 +2978,49 @@ def upgrade() -> None:
         batch_op.create_index("ix_health_clearances_person_id_popup", ["person_id", "popup"], unique=False)
 
     op.create_table(
+        "interop_dcc_checks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("arrival_id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column(
+            "jurisdiction_path",
+            sa.String(length=255).with_variant(sa.String(length=255, collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column("qr_hash", sa.String(length=64), nullable=False),
+        sa.Column("uvci_hash", sa.String(length=64), nullable=False),
+        sa.Column("valid", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.String(length=24), nullable=False),
+        sa.Column("kind", sa.String(length=1), nullable=False),
+        sa.Column("facts", sa.JSON(), nullable=False),
+        sa.Column("signer_kid", sa.String(length=16), nullable=False),
+        sa.Column("signer_country", sa.String(length=2), nullable=False),
+        sa.Column("expires_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("valid_for_entry", sa.Boolean(), nullable=False),
+        sa.Column("verdict", sa.String(length=32), nullable=False),
+        sa.Column("rule_edition", sa.String(length=32), nullable=False),
+        sa.Column("inbound_edition", sa.String(length=32), nullable=False),
+        sa.Column("plan_shortened_days", sa.Integer(), nullable=False),
+        sa.Column("checked_by", sa.String(length=120), nullable=False),
+        sa.Column("checked_at", lianfang.core.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["arrival_id"],
+            ["travel_arrivals.id"],
+            name=op.f("fk_interop_dcc_checks_arrival_id_travel_arrivals"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], name=op.f("fk_interop_dcc_checks_person_id_people")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_interop_dcc_checks")),
+        sa.UniqueConstraint("arrival_id", "qr_hash", name=op.f("uq_interop_dcc_checks_arrival_id_qr_hash")),
+    )
+    with op.batch_alter_table("interop_dcc_checks", schema=None) as batch_op:
+        batch_op.create_index("ix_interop_dcc_checks_arrival_id_id", ["arrival_id", "id"], unique=False)
+        batch_op.create_index(
+            "ix_interop_dcc_checks_jurisdiction_path_id", ["jurisdiction_path", "id"], unique=False
+        )
+
+    op.create_table(
         "tracing_contacts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("case_id", sa.Integer(), nullable=False),
@@ -3158,6 +3201,11 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tracing_contacts_case_id_id")
 
     op.drop_table("tracing_contacts")
+    with op.batch_alter_table("interop_dcc_checks", schema=None) as batch_op:
+        batch_op.drop_index("ix_interop_dcc_checks_jurisdiction_path_id")
+        batch_op.drop_index("ix_interop_dcc_checks_arrival_id_id")
+
+    op.drop_table("interop_dcc_checks")
     with op.batch_alter_table("health_clearances", schema=None) as batch_op:
         batch_op.drop_index("ix_health_clearances_person_id_popup")
 

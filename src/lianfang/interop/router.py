@@ -1,0 +1,20 @@
+"""Every router of the interop module, for the composition root, and its OpenAPI sections."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+TAGS = [
+    {
+        "name": "interop: EU Digital COVID Certificates",
+        "description": "Checking EU Digital COVID Certificates at entry against a DSC trust list "
+        "(docs/interop.md).",
+    },
+]
+
+
+def routers() -> list[APIRouter]:
+    from lianfang.interop.dcc import api as dcc_api
+    from lianfang.interop.dcc import pages as dcc_pages
+
+    return [dcc_api.router, dcc_pages.router]
