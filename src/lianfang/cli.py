@@ -174,6 +174,7 @@ def _register_plugins() -> None:
     from lianfang.healthcodes import cli as healthcodes_cli
     from lianfang.healthcodes import key_cli as healthcodes_key_cli
     from lianfang.interop.dcc import cli as dcc_cli
+    from lianfang.interop.fhir import cli as fhir_cli
     from lianfang.sim import cli as sim_cli
     from lianfang.sim import tracing_recall
     from lianfang.testing import cli as testing_cli
@@ -183,6 +184,7 @@ def _register_plugins() -> None:
     healthcodes_cli.register(app)
     healthcodes_key_cli.register(app)
     dcc_cli.register(app)
+    fhir_cli.register(app)
     sim_cli.register(app)
     testing_cli.register(app)
     tracing_cli.register(app)

@@ -6,6 +6,10 @@ from fastapi import APIRouter
 
 TAGS = [
     {
+        "name": "interop: FHIR R4",
+        "description": "Cases as FHIR R4 Bundles; lab results in as DiagnosticReport/Observation Bundles.",
+    },
+    {
         "name": "interop: EU Digital COVID Certificates",
         "description": "Checking EU Digital COVID Certificates at entry against a DSC trust list "
         "(docs/interop.md).",
@@ -16,5 +20,6 @@ TAGS = [
 def routers() -> list[APIRouter]:
     from lianfang.interop.dcc import api as dcc_api
     from lianfang.interop.dcc import pages as dcc_pages
+    from lianfang.interop.fhir import api as fhir_api
 
-    return [dcc_api.router, dcc_pages.router]
+    return [dcc_api.router, dcc_pages.router, fhir_api.router]
