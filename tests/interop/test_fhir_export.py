@@ -110,9 +110,8 @@ def test_a_district_exports_its_cases_for_a_date_range(client, new_client, ctx, 
     bundle = reader.get(url).json()
     Bundle.model_validate(bundle)
     assert len(_by_type(bundle)["Condition"]) == 1
-    earlier = reader.get(
-        f"/api/interop/fhir/jurisdictions/{district}/cases?start={today - timedelta(days=30)}&end={today - timedelta(days=3)}"
-    ).json()
+    first, last = today - timedelta(days=30), today - timedelta(days=3)
+    earlier = reader.get(f"/api/interop/fhir/jurisdictions/{district}/cases?start={first}&end={last}").json()
     assert earlier["entry"] == [] or "entry" not in earlier
     wrong = reader.get(
         f"/api/interop/fhir/jurisdictions/{district}/cases?start={today}&end={today - timedelta(days=1)}"
