@@ -6,6 +6,13 @@ from fastapi import APIRouter
 
 TAGS = [
     {
+        "name": "GB/T 38963",
+        "description": "个人健康信息码 应用接口 (GB/T 38963-2020): declare, query, make a code, "
+        "verify a code, "
+        "correct, mapped onto lianfang's services (docs/interop.md). Field names are lianfang's; the "
+        "standard's field widths are not published and none are assumed.",
+    },
+    {
         "name": "interop: FHIR R4",
         "description": "Cases as FHIR R4 Bundles; lab results in as DiagnosticReport/Observation Bundles.",
     },
@@ -21,5 +28,6 @@ def routers() -> list[APIRouter]:
     from lianfang.interop.dcc import api as dcc_api
     from lianfang.interop.dcc import pages as dcc_pages
     from lianfang.interop.fhir import api as fhir_api
+    from lianfang.interop.gbt import api as gbt_api
 
-    return [dcc_api.router, dcc_pages.router, fhir_api.router]
+    return [dcc_api.router, dcc_pages.router, fhir_api.router, gbt_api.router]

@@ -247,11 +247,13 @@ def case_entries(
 
 
 def bundle(entries: list[Entry], now: datetime, bundle_id: str) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "resourceType": "Bundle",
         "id": bundle_id,
         "meta": {"lastUpdated": now.isoformat()},
         "type": "collection",
         "timestamp": now.isoformat(),
-        "entry": entries,
     }
+    if entries:  # FHIR JSON has no empty arrays
+        out["entry"] = entries
+    return out
