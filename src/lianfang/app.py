@@ -196,9 +196,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if thread is not None:
             thread.join(timeout=10)
 
-    from lianfang.interop.router import TAGS as interop_tags
+    from lianfang.interop.router import TAGS as INTEROP_TAGS
 
-    app = App(title="lianfang 联防", version=__version__, lifespan=lifespan, openapi_tags=interop_tags)
+    app = App(title="lianfang 联防", version=__version__, lifespan=lifespan, openapi_tags=INTEROP_TAGS)
     app.add_hot_path("POST", "/api/scans", ScanEndpoint())
     app.add_hot_path("POST", healthcodes_verify_api.PATH, healthcodes_verify_api.endpoint(runtime))
     app.add_hot_path("GET", tracing_fast.PATH, tracing_fast.endpoint(runtime))

@@ -110,7 +110,8 @@ def load(session: Session, cases: list[TracingCase]) -> Batch:
             .order_by(ControlOrder.id)
         ):
             batch.orders[order.person_id].append(order)
-    communities = [p.community_id for p in batch.people.values() if p.id in set(case_people)]
+    wanted = set(case_people)
+    communities = [p.community_id for p in batch.people.values() if p.id in wanted]
     for chunk in _chunks(communities):
         batch.places.update(
             (j.id, j)

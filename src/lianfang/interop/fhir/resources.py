@@ -9,6 +9,7 @@ same case name the same resources."""
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -21,11 +22,16 @@ from lianfang.tracing.models import TracingCase, TracingContact
 from lianfang.vaccination import rules as vaccination_rules
 
 NAMESPACE = uuid.UUID("5d0c5c1e-8a3a-4f4e-9d2b-6c1a7f0e2b11")
+_VARIANT = {c: "89ab"[int(c, 16) & 3] for c in "0123456789abcdef"}  # the RFC 4122 variant bits 10xx
 Entry = dict[str, Any]
 
 
 def ref(kind: str, key: object) -> str:
-    return f"urn:uuid:{uuid.uuid5(NAMESPACE, f'{kind}/{key}')}"
+    """`urn:uuid:` of a name-based (version 5) UUID of the record, RFC 4122 §4.3: the same value as
+    `uuid.uuid5(NAMESPACE, name)`, formatted here without building UUID objects (a 10,000-case export
+    names 180,000 references, and the objects were a quarter of its time)."""
+    h = hashlib.sha1(NAMESPACE.bytes + f"{kind}/{key}".encode(), usedforsecurity=False).hexdigest()
+    return f"urn:uuid:{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[h[16]]}{h[17:20]}-{h[20:32]}"
 
 
 def _instant(value: datetime | None) -> str | None:
