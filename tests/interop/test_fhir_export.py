@@ -136,3 +136,12 @@ def test_the_command_line_writes_the_bundle(ctx, scene, settings, runtime, monke
     Bundle.model_validate(bundle)
     assert len(bundle["entry"]) == 8 and f"wrote 8 resources to {out}" in answer.output
     assert lianfang("fhir", "export", "LD-NO-SUCH", "--out", out).exit_code != 0
+
+
+def test_resource_ids_are_the_name_based_uuids_of_their_records():
+    import uuid
+
+    from lianfang.interop.fhir import resources
+
+    for kind, key in [("Patient", 1), ("Observation", 123456789), ("Bundle", "district/3/2022-05-01")]:
+        assert resources.ref(kind, key) == f"urn:uuid:{uuid.uuid5(resources.NAMESPACE, f'{kind}/{key}')}"
