@@ -11,7 +11,8 @@ import cbor2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianfang.interop.dcc import decode, schema, trust
+from lianfang.interop.dcc import certificate as schema
+from lianfang.interop.dcc import decode, trust
 from lianfang.interop.dcc.decode import REASONS, Refused
 from lianfang.interop.dcc.verify import verify
 from tests.factories import dcc

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from lianfang.interop.dcc import schema
+from lianfang.interop.dcc import certificate as schema
 from lianfang.travel import rules as travel_rules
 
 NAAT, RAT = "LP6464-4", "LP217198-3"

@@ -20,7 +20,8 @@ from typing import Any
 
 import cbor2
 
-from lianfang.interop.dcc import decode, schema, verify
+from lianfang.interop.dcc import certificate as schema
+from lianfang.interop.dcc import decode, verify
 from lianfang.interop.dcc.decode import Refused
 from lianfang.interop.dcc.picture import PictureError, read_qr
 from lianfang.interop.dcc.trust import Signer, signer_of

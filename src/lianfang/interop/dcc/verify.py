@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from lianfang.interop.dcc import schema
+from lianfang.interop.dcc import certificate as schema
 from lianfang.interop.dcc.decode import Claims, Cose, Refused, cose_of, parse_claims
 from lianfang.interop.dcc.trust import Signer
 
