@@ -58,6 +58,16 @@ def test_declare_records_trips_and_sends_an_abnormal_declaration_to_the_communit
     assert other.status_code == 404
 
 
+def test_staff_declare_for_people_in_their_scope_with_the_travel_permission(client, new_client, ctx):
+    world = make_world(ctx)
+    worker = bearer(new_client(), world.worker)
+    entered = worker.post(f"{API}/declarations", json={"person_id": world.person.id, "temperature": 36.6})
+    assert entered.status_code == 201 and entered.json()["health"] == "normal"
+    assert worker.post(f"{API}/declarations", json={"person_id": world.other.id}).status_code == 404
+    auditor = bearer(new_client(), make_user(ctx, "auditor", world.city["110000"]))
+    assert auditor.post(f"{API}/declarations", json={"person_id": world.person.id}).status_code == 403
+
+
 def test_query_make_and_verify_a_code(client, new_client, session, ctx):
     world = make_world(ctx)
     resident = resident_bearer(new_client(), session, ctx.settings, "13900000001")

@@ -31,6 +31,7 @@ from lianfang.healthcodes import access, appeals, checks, keys
 from lianfang.healthcodes.view import code_view
 from lianfang.people.access import access_person
 from lianfang.people.models import Person
+from lianfang.travel import access as travel_access
 from lianfang.travel import service as travel_service
 
 # Deadline of a community's follow-up of an abnormal declaration: RULES.md §6 (province example [C]:
@@ -52,6 +53,7 @@ def person_for(ctx: Ctx, person_id: int, write: bool = False) -> tuple[Person, s
         return access.resident_person(ctx, person_id)
     if ctx.actor.kind == "staff":
         if write:
+            ctx.actor.require(travel_access.WRITE)  # a staff entry of a declaration is travel's write
             return access_person(ctx.session, ctx.actor, person_id), "staff"
         return access.staff_person(ctx, person_id, "gbt38963.query"), "staff"
     raise Unauthenticated()
