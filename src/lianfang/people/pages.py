@@ -1,5 +1,5 @@
-"""Pages for the registry: search, register, view and correct a person (with an audited "show full ID"),
-households, import with a per-row report, export; and `/me`, a resident's own records."""
+"""Pages for the registry: search, register, view and correct a person (with an audited "show full
+ID"), import with a per-row report, export; and `/me`, a resident's own records."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, get_ctx, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people import households, repository, service
+from lianfang.people import repository, service
 from lianfang.people.access import access_person, own_records
 from lianfang.people.exports import export_people
 from lianfang.people.imports import import_people
@@ -22,6 +22,8 @@ from lianfang.people.rules import ID_KINDS
 from lianfang.people.schemas import MyRecord
 
 router = APIRouter(include_in_schema=False)
+
+
 CHOICES = 500  # communities offered in a form's list; more can still be typed by code
 
 
@@ -265,30 +267,6 @@ def reveal(request: Request, person_id: int, ctx: Ctx = Depends(staff_ctx)) -> R
     response = _view(request, ctx, person_id, revealed=revealed)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@router.post("/people/{person_id}/household", dependencies=[Depends(check_csrf)])
-def household_join(
-    request: Request,
-    person_id: int,
-    household_code: str = Form(""),
-    address: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    try:
-        households.join_household(ctx, person_id, None, household_code, address)
-    except DomainError as exc:
-        if exc.status != 422:
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, person_id, _problems(exc), exc.status)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
-
-
-@router.post("/people/{person_id}/household/leave", dependencies=[Depends(check_csrf)])
-def household_leave(person_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    households.leave_household(ctx, person_id)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 @router.get("/me")

@@ -2,7 +2,7 @@
 
 Pure operating characteristics of pooling schemes: expected tests per person, pooling sensitivity and
 specificity, and the pool size that uses the fewest tests at a given prevalence
-(`lianfang.testing.pooling.dorfman`, `square_array`, `advise`). `lianfang.testing.cli.register` adds the
+(`lianfang.testing.pooling.rules.dorfman`, `square_array`, `advise`). `lianfang.testing.pooling.cli.register` adds the
 `pool-advice` command to a Typer application.
 
 Rounds over an area with pooling modes per area and per zone (`service.order_round`, `zones.ZoneArea`:

@@ -1,10 +1,9 @@
-"""Pages for units: search, register, view and edit, staff list, officers, import."""
+"""Pages for units: search, register, view and edit, officers, import."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -16,9 +15,11 @@ from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.units import imports, repository, service, staff
+from lianfang.units import imports as units_imports
+from lianfang.units import repository, service
 from lianfang.units.access import IMPORT, STAFF, WRITE, access_unit, units_rows
 from lianfang.units.rules import KINDS, PLACING_KINDS, ROLES
+from lianfang.units.staff import imports as staff_imports
 
 router = APIRouter(include_in_schema=False)
 
@@ -116,7 +117,7 @@ def import_submit(
     dry_run: bool = Form(False),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    run = imports.import_staff if what == "staff" else imports.import_units
+    run = staff_imports.import_staff if what == "staff" else units_imports.import_units
     try:
         report = run(ctx, file.filename or "upload.csv", read_upload(file), dry_run)
     except DomainError as exc:
@@ -228,67 +229,6 @@ def set_active(
         ctx.session.rollback()
         return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
     return _redirect(unit_id)
-
-
-@router.post("/units/{unit_id}/staff", dependencies=[Depends(check_csrf)])
-def add_member(
-    request: Request,
-    unit_id: int,
-    id_number: str = Form(""),
-    person_id: str = Form(""),
-    role: str = Form(""),
-    group_name: str = Form(""),
-    via_unit_code: str = Form(""),
-    start_date: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    form = {"id_number": id_number, "person_id": person_id, "role": role, "group_name": group_name}
-    form["via_unit_code"] = via_unit_code
-    try:
-        start = date.fromisoformat(start_date) if start_date.strip() else None
-        pid = int(person_id) if person_id.strip() else None
-    except ValueError:
-        problem = Problem("start_date", "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD")
-        return _view(request, ctx, unit_id, [problem], 422, member_form=form)
-    data = staff.MemberInput(role, pid, id_number, group_name, None, via_unit_code, start)
-    try:
-        staff.add_member(ctx, unit_id, data)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status, member_form=form)
-    return _redirect(unit_id, "#staff")
-
-
-@router.post("/units/{unit_id}/staff/{membership_id}", dependencies=[Depends(check_csrf)])
-def update_member(
-    request: Request,
-    unit_id: int,
-    membership_id: int,
-    role: str = Form(""),
-    group_name: str = Form(""),
-    via_unit_code: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    try:
-        staff.update_member(ctx, unit_id, membership_id, role, group_name, None, via_unit_code)
-    except Invalid as exc:
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, exc.problems, 422)
-    return _redirect(unit_id, "#staff")
-
-
-@router.post("/units/{unit_id}/staff/{membership_id}/end", dependencies=[Depends(check_csrf)])
-def end_member(request: Request, unit_id: int, membership_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    try:
-        staff.end_member(ctx, unit_id, membership_id)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
-    return _redirect(unit_id, "#staff")
 
 
 @router.post("/units/{unit_id}/officers", dependencies=[Depends(check_csrf)])
