@@ -19,9 +19,9 @@ T = TypeVar("T")
 Fetch = Callable[[int | None, int], Sequence[T]]
 
 
-def _when(moment: datetime | None) -> str:
+def local_minutes(moment: datetime | None) -> str:
     return to_local(moment).isoformat(timespec="minutes") if moment else ""
 
 
-def _places(ctx: Ctx, ids: list[int]) -> dict[int, Jurisdiction]:
+def places_by_id(ctx: Ctx, ids: list[int]) -> dict[int, Jurisdiction]:
     return repository.jurisdictions_by_ids(ctx.session, ids)

@@ -45,7 +45,7 @@ def int_or_none(raw: str) -> int | None:
 router = APIRouter(include_in_schema=False)
 
 
-def _hub(
+def hub_page(
     request: Request, ctx: Ctx, problems: list[Problem] | None = None, status_code: int = 200
 ) -> Response:
     ctx.actor.require(READ)
@@ -64,10 +64,10 @@ def _hub(
 
 @router.get("/command")
 def hub(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _hub(request, ctx)
+    return hub_page(request, ctx)
 
 
-def _kind_names() -> dict[str, tuple[str, str]]:
+def assignment_kind_names() -> dict[str, tuple[str, str]]:
     """Names of the assignment kinds the board breaks counts into; unknown kinds show their code."""
     return {
         "task": ("督办事项", "Task"),

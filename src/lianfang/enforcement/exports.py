@@ -16,5 +16,5 @@ T = TypeVar("T")
 Fetch = Callable[[int | None, int], Sequence[T]]
 
 
-def _when(moment: datetime | None) -> str:
+def local_minutes(moment: datetime | None) -> str:
     return to_local(moment).isoformat(timespec="minutes") if moment else ""

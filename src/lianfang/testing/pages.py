@@ -19,16 +19,16 @@ from lianfang.testing.access import ORDER, READ
 router = APIRouter(include_in_schema=False)
 
 
-def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+def render_testing(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
     names = {"modes": rules.MODES, "result_names": rules.RESULTS}
     return render(request, template, status_code, **names, **context)
 
 
-def _int(raw: str) -> int | None:
+def int_or_none(raw: str) -> int | None:
     return int(raw) if raw.strip().isdigit() else None
 
 
-def _hub(
+def hub_page(
     request: Request, ctx: Ctx, before: int | None, problems: list[Problem], status_code: int = 200
 ) -> Response:
     ctx.actor.require(READ)
@@ -39,7 +39,7 @@ def _hub(
     places = (
         jurisdictions_repository.search(ctx.session, scope, "", None, 2000) if scope and can_order else []
     )
-    return _render(
+    return render_testing(
         request,
         "testing/hub.html",
         status_code=status_code,
@@ -56,10 +56,10 @@ def _hub(
 
 @router.get("/testing")
 def hub(request: Request, before: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _hub(request, ctx, _int(before), [])
+    return hub_page(request, ctx, int_or_none(before), [])
 
 
-def _local(raw: str) -> datetime | None:
+def local_time(raw: str) -> datetime | None:
     try:
         return datetime.fromisoformat(raw.strip()).replace(tzinfo=SHANGHAI) if raw.strip() else None
     except ValueError:

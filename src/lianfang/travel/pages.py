@@ -26,18 +26,18 @@ from lianfang.travel.api import feed
 router = APIRouter(include_in_schema=False)
 
 
-def _problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
 
 
-def _day(raw: str) -> date | None:
+def form_day(raw: str) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
 
 
-def _next(path: str, rows: list[object], size: int, **params: object) -> str | None:
+def page_link(path: str, rows: list[object], size: int, **params: object) -> str | None:
     if len(rows) <= size:
         return None
     last = rows[size - 1]
@@ -51,7 +51,7 @@ def public_list(request: Request, ctx: Ctx = Depends(get_ctx, scope="function"))
     return render(request, "travel/public.html", feed=feed(ctx), levels=rules.LEVELS)
 
 
-def _manage(
+def manage_view(
     request: Request,
     ctx: Ctx,
     problems: list[Problem] | None = None,
@@ -74,7 +74,7 @@ def _manage(
 
 @router.get("/travel/risk-areas")
 def manage_page(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _manage(request, ctx)
+    return manage_view(request, ctx)
 
 
 @router.post("/travel/risk-areas", dependencies=[Depends(check_csrf)])
@@ -91,7 +91,14 @@ def manage_add(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     data = service.RiskAreaInput(
-        place_code, level, _day(starts_on), source, lift_rule, area_name, inside_city, _day(last_case_on)
+        place_code,
+        level,
+        form_day(starts_on),
+        source,
+        lift_rule,
+        area_name,
+        inside_city,
+        form_day(last_case_on),
     )
     try:
         service.create_risk_area(ctx, data)
@@ -99,7 +106,7 @@ def manage_add(
         if exc.status != 422:
             raise
         ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), 422)
+        return manage_view(request, ctx, form_problems(exc), 422)
     return RedirectResponse("/travel/risk-areas", status_code=303)
 
 
@@ -113,7 +120,7 @@ def manage_lift(
         if exc.status not in (409, 422):
             raise
         ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), exc.status)
+        return manage_view(request, ctx, form_problems(exc), exc.status)
     return RedirectResponse("/travel/risk-areas", status_code=303)
 
 
@@ -156,12 +163,14 @@ def my_declare(
 ) -> Response:
     person = access_person(ctx.session, ctx.actor, person_id)
     try:
-        service.declare_stay(ctx, person, service.StayInput(place_code, _day(from_on), _day(to_on), note))
+        service.declare_stay(
+            ctx, person, service.StayInput(place_code, form_day(from_on), form_day(to_on), note)
+        )
     except DomainError as exc:
         if exc.status != 422:
             raise
         ctx.session.rollback()
-        return _mine(request, ctx, _problems(exc), 422)
+        return _mine(request, ctx, form_problems(exc), 422)
     return RedirectResponse("/me/travel", status_code=303)
 
 
@@ -184,7 +193,7 @@ def _records(
         rows=shown,
         names=repository.place_names(ctx.session, [r.place_code for r in shown]),
         sources=rules.SOURCES,
-        next_url=_next("/travel/records", list(rows), size),
+        next_url=page_link("/travel/records", list(rows), size),
         report=report,
         problems=problems or [],
     )
@@ -209,5 +218,5 @@ def records_import(
         if exc.status not in (413, 422):
             raise
         ctx.session.rollback()
-        return _records(request, ctx, None, None, _problems(exc), exc.status)
+        return _records(request, ctx, None, None, form_problems(exc), exc.status)
     return _records(request, ctx, None, report, report.problems, 200)

@@ -26,10 +26,10 @@ def day_of(raw: str | None, ctx: Ctx) -> date:
         return local_date(ctx.now)
 
 
-def _place(ctx: Ctx, jurisdiction_id: int | None) -> tuple[Jurisdiction | None, str]:
+def place_in_scope(ctx: Ctx, jurisdiction_id: int | None) -> tuple[Jurisdiction | None, str]:
     place = access_jurisdiction(ctx.session, ctx.actor, jurisdiction_id) if jurisdiction_id else None
     return place, place.path if place else (ctx.actor.scope_path or "/none/")
 
 
-def _place_filters(place: Jurisdiction | None, day: date) -> dict[str, object]:
+def place_filters(place: Jurisdiction | None, day: date) -> dict[str, object]:
     return {"report_date": day.isoformat()} | ({"jurisdiction_id": place.id} if place else {})

@@ -10,7 +10,6 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import render, staff_ctx
-from lianfang.unithealth import exports as unithealth_exports
 from lianfang.unithealth import repository
 from lianfang.unithealth.access import READ, require_read
 from lianfang.units.models import Unit, UnitOfficer
@@ -19,11 +18,8 @@ from lianfang.units.rules import KINDS as UNIT_KINDS
 router = APIRouter(include_in_schema=False)
 
 
-def _problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
-
-
-_day = unithealth_exports.day_of
 
 
 @router.get("/unithealth")

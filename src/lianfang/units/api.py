@@ -28,7 +28,7 @@ from lianfang.units.schemas import (
 router = APIRouter(prefix="/api/units", tags=["units"])
 
 
-def _limit(raw: int) -> int:
+def page_size(raw: int) -> int:
     return max(1, min(raw, 500))
 
 
@@ -42,7 +42,7 @@ def list_units(
     ctx: Ctx = Depends(staff_ctx),
 ) -> UnitPage:
     """Units the caller reaches, filtered by name prefix (or exact code), kind and community; by id."""
-    size = _limit(limit)
+    size = page_size(limit)
     query = repository.unit_query(ctx.session, q, kind, community_id)
     rows = units_rows(ctx.session, ctx.actor, query, after, size + 1)
     items = [UnitRead.model_validate(u) for u in rows[:size]]
@@ -103,7 +103,7 @@ def list_placements(
 ) -> PlacementPage:
     """People this company places in other units, and where (managed at the source, MISSION R12)."""
     company: Unit = access_unit(ctx.session, ctx.actor, unit_id)
-    size = _limit(limit)
+    size = page_size(limit)
     rows = repository.placements_page(ctx.session, company.id, after, size + 1)
     items = [
         PlacementRead(

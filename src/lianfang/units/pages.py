@@ -30,7 +30,7 @@ def _communities(ctx: Ctx) -> list[Jurisdiction]:
     return jurisdictions_repository.search(ctx.session, ctx.actor.scope_path, "", "community", 2000)
 
 
-def _form_problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
 
 
@@ -128,12 +128,12 @@ def import_submit(
             status_code=exc.status,
             report=None,
             what=what,
-            problems=_form_problems(exc),
+            problems=form_problems(exc),
         )
     return render(request, "units/import.html", report=report, what=what, problems=report.problems or [])
 
 
-def _view(
+def unit_view(
     request: Request,
     ctx: Ctx,
     unit_id: int,
@@ -189,10 +189,10 @@ def view(
     placed_after: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    return _view(request, ctx, unit_id, staff_after=staff_after, placed_after=placed_after)
+    return unit_view(request, ctx, unit_id, staff_after=staff_after, placed_after=placed_after)
 
 
-def _redirect(unit_id: int, anchor: str = "") -> Response:
+def unit_redirect(unit_id: int, anchor: str = "") -> Response:
     return RedirectResponse(f"/units/{unit_id}{anchor}", status_code=303)
 
 
@@ -213,8 +213,8 @@ def edit(
         )
     except Invalid as exc:
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, exc.problems, 422)
-    return _redirect(unit_id)
+        return unit_view(request, ctx, unit_id, exc.problems, 422)
+    return unit_redirect(unit_id)
 
 
 @router.post("/units/{unit_id}/active", dependencies=[Depends(check_csrf)])
@@ -227,8 +227,8 @@ def set_active(
         if exc.status in (403, 404):
             raise
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
-    return _redirect(unit_id)
+        return unit_view(request, ctx, unit_id, form_problems(exc), exc.status)
+    return unit_redirect(unit_id)
 
 
 @router.post("/units/{unit_id}/officers", dependencies=[Depends(check_csrf)])
@@ -245,12 +245,12 @@ def link_officer(
         if exc.status == 403:
             raise
         ctx.session.rollback()
-        problems = _form_problems(exc) if exc.status != 404 else [Problem("username", exc.zh, exc.en)]
-        return _view(request, ctx, unit_id, problems, 422 if exc.status == 404 else exc.status)
-    return _redirect(unit_id, "#officers")
+        problems = form_problems(exc) if exc.status != 404 else [Problem("username", exc.zh, exc.en)]
+        return unit_view(request, ctx, unit_id, problems, 422 if exc.status == 404 else exc.status)
+    return unit_redirect(unit_id, "#officers")
 
 
 @router.post("/units/{unit_id}/officers/{user_id}/unlink", dependencies=[Depends(check_csrf)])
 def unlink_officer(unit_id: int, user_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
     service.unlink_officer(ctx, unit_id, user_id)
-    return _redirect(unit_id, "#officers")
+    return unit_redirect(unit_id, "#officers")

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.command.board.refresh import refresh_now
 from lianfang.command.board.views import board_view, leader_view
 from lianfang.command.meetings import service as meetings_service
-from lianfang.command.pages import _kind_names, page
+from lianfang.command.pages import assignment_kind_names, page
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Problem
 from lianfang.core.web import apply_selection, check_csrf, staff_ctx
@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/command/board")
 def board(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
     view = board_view(ctx)
-    return page(request, "board.html", view=view, now=ctx.now, kind_names=_kind_names())
+    return page(request, "board.html", view=view, now=ctx.now, kind_names=assignment_kind_names())
 
 
 @router.post("/command/board/refresh", dependencies=[Depends(check_csrf)])
@@ -35,7 +35,13 @@ def board_urge(
     def again(problems: list[Problem]) -> Response:
         view = board_view(ctx)
         return page(
-            request, "board.html", 422, view=view, now=ctx.now, kind_names=_kind_names(), problems=problems
+            request,
+            "board.html",
+            422,
+            view=view,
+            now=ctx.now,
+            kind_names=assignment_kind_names(),
+            problems=problems,
         )
 
     return apply_selection(
@@ -49,4 +55,6 @@ def board_urge(
 
 @router.get("/command/leader")
 def leader(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return page(request, "leader.html", districts=leader_view(ctx), now=ctx.now, kind_names=_kind_names())
+    return page(
+        request, "leader.html", districts=leader_view(ctx), now=ctx.now, kind_names=assignment_kind_names()
+    )

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.command import repository, rules
 from lianfang.command.access import READ
-from lianfang.command.exports import Fetch, _places
+from lianfang.command.exports import Fetch, places_by_id
 from lianfang.command.models import Force
 from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
@@ -29,7 +29,7 @@ def forces_export(format: str = "csv", kind: str = "", ctx: Ctx = Depends(staff_
 
     def lines() -> Iterator[list[object]]:
         for batch in keyset_batches(fetch, lambda f: f.id):
-            places = _places(ctx, [f.jurisdiction_id for f in batch])
+            places = places_by_id(ctx, [f.jurisdiction_id for f in batch])
             for f in batch:
                 where = places[f.jurisdiction_id].name if f.jurisdiction_id in places else ""
                 yield [f.id, f.name, f.kind, f.size, f.leader_name, where]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lianfang.command import rules
 from lianfang.command.access import MANAGE, REPORT, access_force, district_in_scope
 from lianfang.command.events import ForcesMoved
-from lianfang.command.incidents.service import _check
+from lianfang.command.incidents.service import raise_problems
 from lianfang.command.models import Force, ForceMove
 from lianfang.core import audit
 from lianfang.core.context import Ctx
@@ -25,7 +25,7 @@ def create_force(
         if home
         else Problem("jurisdiction_id", "辖区无效或不在管辖范围内", "not a jurisdiction in your scope")
     )
-    _check(problems)
+    raise_problems(problems)
     assert home is not None
     force = Force(
         kind=kind,
@@ -65,7 +65,7 @@ def move_forces(ctx: Ctx, force_ids: list[int], to_jurisdiction_id: int, reason:
             forces.append(access_force(ctx.session, ctx.actor, force_id, for_update=True))
         except NotFound:
             problems.append(Problem("ids", f"#{force_id}：未找到，或无权查看", f"#{force_id}: not found"))
-    _check(problems)
+    raise_problems(problems)
     assert target is not None
     for force in forces:
         if force.jurisdiction_id == target.id:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends
 from lianfang.command import repository
 from lianfang.command.access import READ, access_incident
 from lianfang.command.incidents import service as incidents_service
-from lianfang.command.meetings.api import _aware
+from lianfang.command.meetings.api import as_aware
 from lianfang.command.schemas import (
     FollowupWrite,
     IncidentRead,
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/command", tags=["command"])
 @router.post("/incidents", response_model=IncidentRead, status_code=201)
 def report_incident(body: IncidentWrite, ctx: Ctx = Depends(staff_ctx)) -> IncidentRead:
     """Report an emergency at once (突发情况第一时间报告); a naive time is read as Asia/Shanghai."""
-    occurred = _aware(body.occurred_at)
+    occurred = as_aware(body.occurred_at)
     assert occurred is not None
     found = incidents_service.report_incident(
         ctx,

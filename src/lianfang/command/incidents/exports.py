@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.command import repository
 from lianfang.command.access import READ
-from lianfang.command.exports import Fetch, _places, _when
+from lianfang.command.exports import Fetch, local_minutes, places_by_id
 from lianfang.command.models import Incident
 from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
@@ -28,11 +28,20 @@ def incidents_export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Resp
 
     def lines() -> Iterator[list[object]]:
         for batch in keyset_batches(fetch, lambda i: i.id):
-            places = _places(ctx, [i.jurisdiction_id for i in batch])
+            places = places_by_id(ctx, [i.jurisdiction_id for i in batch])
             for i in batch:
                 where = places[i.jurisdiction_id].name if i.jurisdiction_id in places else ""
-                when = [_when(i.occurred_at), _when(i.reported_at)]
-                yield [i.id, *when, where, i.place, i.summary, i.measures, i.state, _when(i.next_followup_at)]
+                when = [local_minutes(i.occurred_at), local_minutes(i.reported_at)]
+                yield [
+                    i.id,
+                    *when,
+                    where,
+                    i.place,
+                    i.summary,
+                    i.measures,
+                    i.state,
+                    local_minutes(i.next_followup_at),
+                ]
 
     columns = ["id", "occurred_at", "reported_at", "district", "place", "summary", "measures", "state"]
     return export_download(

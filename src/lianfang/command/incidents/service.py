@@ -21,7 +21,7 @@ from lianfang.core.jobs import enqueue
 _CLOCK_SKEW = timedelta(minutes=10)
 
 
-def _check(problems: list[Problem | None]) -> None:
+def raise_problems(problems: list[Problem | None]) -> None:
     found = [p for p in problems if p is not None]
     if found:
         raise Invalid(found)
@@ -74,7 +74,7 @@ def report_incident(
     where = district_in_scope(ctx.session, ctx.actor, jurisdiction_id)
     place, summary, measures = place.strip(), summary.strip(), measures.strip()
     hours = interval_hours if interval_hours is not None else ctx.settings.command_followup_hours
-    _check(
+    raise_problems(
         [
             None
             if where
@@ -126,7 +126,7 @@ def add_followup(ctx: Ctx, incident_id: int, text: str, final: bool = False) -> 
     if incident.state != "open":
         raise Conflict("该突发情况已结束", "the incident is closed")
     text = text.strip()
-    _check([rules.text_problem("text", text, 10_000, True, "续报内容", "the follow-up")])
+    raise_problems([rules.text_problem("text", text, 10_000, True, "续报内容", "the follow-up")])
     followup = IncidentFollowup(
         incident_id=incident.id, at=ctx.now, text=text, author_label=ctx.actor.label, final=final
     )

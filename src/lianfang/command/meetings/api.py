@@ -27,7 +27,7 @@ from lianfang.core.web import staff_ctx
 router = APIRouter(prefix="/api/command", tags=["command"])
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def as_aware(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=SHANGHAI) if moment is not None and moment.tzinfo is None else moment
 
 
@@ -59,7 +59,7 @@ def list_meetings(before: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> l
 @router.post("/meetings", response_model=MeetingRead, status_code=201)
 def create_meeting(body: MeetingWrite, ctx: Ctx = Depends(staff_ctx)) -> MeetingRead:
     found = meetings_service.create_meeting(
-        ctx, body.title, body.number, _aware(body.held_at), body.chair, body.summary
+        ctx, body.title, body.number, as_aware(body.held_at), body.chair, body.summary
     )
     return MeetingRead.model_validate(found)
 
@@ -76,7 +76,7 @@ def add_decision(meeting_id: int, body: DirectiveWrite, ctx: Ctx = Depends(staff
         body=body.body,
         district_ids=body.district_ids,
         body_ids=body.body_ids,
-        deadline=_aware(body.deadline),
+        deadline=as_aware(body.deadline),
         meeting_id=meeting.id,
     )
     return directive_read(ctx, directive)
@@ -90,7 +90,7 @@ def create_directive(body: DirectiveWrite, ctx: Ctx = Depends(staff_ctx)) -> Dir
         body=body.body,
         district_ids=body.district_ids,
         body_ids=body.body_ids,
-        deadline=_aware(body.deadline),
+        deadline=as_aware(body.deadline),
     )
     return directive_read(ctx, directive)
 

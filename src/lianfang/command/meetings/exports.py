@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.command import repository
 from lianfang.command.access import MANAGE
-from lianfang.command.exports import Fetch, _when
+from lianfang.command.exports import Fetch, local_minutes
 from lianfang.command.models import Meeting
 from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
@@ -29,7 +29,7 @@ def meetings_export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Respo
     def lines() -> Iterator[list[object]]:
         for batch in keyset_batches(fetch, lambda m: m.id):
             for m in batch:
-                yield [m.id, _when(m.held_at), m.title, m.number, m.chair, m.summary]
+                yield [m.id, local_minutes(m.held_at), m.title, m.number, m.chair, m.summary]
 
     columns = ["id", "held_at", "meeting", "number", "chair", "summary"]
     return export_download(

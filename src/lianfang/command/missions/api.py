@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from lianfang.command.access import access_mission
-from lianfang.command.meetings.api import _aware, directive_read
+from lianfang.command.meetings.api import as_aware, directive_read
 from lianfang.command.missions import service as missions_service
 from lianfang.command.schemas import (
     DirectiveRead,
@@ -35,5 +35,5 @@ def get_mission(mission_id: int, ctx: Ctx = Depends(staff_ctx)) -> MissionRead:
 @router.post("/missions/{mission_id}/findings", response_model=DirectiveRead, status_code=201)
 def add_finding(mission_id: int, body: FindingWrite, ctx: Ctx = Depends(staff_ctx)) -> DirectiveRead:
     """A work group's finding, sent to its district as a directive."""
-    directive = missions_service.add_finding(ctx, mission_id, body.title, body.body, _aware(body.deadline))
+    directive = missions_service.add_finding(ctx, mission_id, body.title, body.body, as_aware(body.deadline))
     return directive_read(ctx, directive)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.command import repository
 from lianfang.command.access import READ
-from lianfang.command.exports import Fetch, _places, _when
+from lianfang.command.exports import Fetch, local_minutes, places_by_id
 from lianfang.command.models import Mission
 from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
@@ -28,17 +28,17 @@ def missions_export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Respo
 
     def lines() -> Iterator[list[object]]:
         for batch in keyset_batches(fetch, lambda m: m.id):
-            places = _places(ctx, [m.jurisdiction_id for m in batch])
+            places = places_by_id(ctx, [m.jurisdiction_id for m in batch])
             for m in batch:
                 where = places[m.jurisdiction_id].name if m.jurisdiction_id in places else ""
                 yield [
                     m.id,
-                    _when(m.sent_at),
+                    local_minutes(m.sent_at),
                     where,
                     m.purpose,
                     m.leader_name,
                     m.members,
-                    _when(m.returned_at),
+                    local_minutes(m.returned_at),
                 ]
 
     columns = ["id", "sent_at", "district", "purpose", "leader", "members", "returned_at"]

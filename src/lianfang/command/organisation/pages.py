@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.command import repository, rules
 from lianfang.command.access import MANAGE, READ, REPORT
 from lianfang.command.organisation import service as organisation
-from lianfang.command.pages import _hub, int_or_none, page
+from lianfang.command.pages import hub_page, int_or_none, page
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, NotFound, Problem
 from lianfang.core.web import check_csrf, staff_ctx
@@ -110,7 +110,7 @@ def leader_save(
         organisation.set_leader(ctx, jurisdiction_id, leader_name, leader_title, username)
     except Invalid as exc:
         ctx.session.rollback()
-        return _hub(request, ctx, list(exc.problems), 422)
+        return hub_page(request, ctx, list(exc.problems), 422)
     return RedirectResponse("/command#leaders", status_code=303)
 
 

@@ -15,7 +15,7 @@ from lianfang.control import service as orders
 from lianfang.control.access import READ, orders_filter
 from lianfang.control.models import ControlOrder
 from lianfang.control.monitoring import service as monitoring
-from lianfang.control.pages import _names
+from lianfang.control.pages import people_by_id
 from lianfang.control.service import today
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
@@ -56,7 +56,7 @@ def follow_up_page(
         request,
         "control/follow_up.html",
         rows=rows,
-        people=_names(ctx, [r.order.person_id for r in rows]),
+        people=people_by_id(ctx, [r.order.person_id for r in rows]),
         day=day,
         team=team,
         tests=tests,

@@ -16,7 +16,7 @@ from lianfang.control.access import READ, access_order, orders_filter
 from lianfang.control.models import ControlOrderChange, IsolationRoom, IsolationSite
 from lianfang.control.monitoring import service as monitoring
 from lianfang.control.orders import render as documents
-from lianfang.control.pages import _names, _problems
+from lianfang.control.pages import form_problems, people_by_id
 from lianfang.control.sites import service as sites
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
@@ -55,7 +55,7 @@ def _list(
         "control/orders.html",
         status_code=int(str(extra.pop("status_code", 200))),
         rows=rows[:size],
-        people=_names(ctx, [o.person_id for o in rows[:size]]),
+        people=people_by_id(ctx, [o.person_id for o in rows[:size]]),
         f=f,
         views=VIEWS,
         kinds=rules.ORDER_KINDS,
@@ -115,7 +115,7 @@ def orders_export(
 
     def lines() -> Iterator[list[object]]:
         for batch in batches:
-            people = _names(ctx, [o.person_id for o in batch])
+            people = people_by_id(ctx, [o.person_id for o in batch])
             for o in batch:
                 p = people.get(o.person_id)
                 who = [mask_name(p.name), p.id_masked] if p else ["", ""]
@@ -152,7 +152,9 @@ def bulk_page(
         result = orders.bulk(ctx, ids, action, days, reason, team)
     except DomainError as exc:
         ctx.session.rollback()
-        return _list(request, ctx, repository.OrderFilter(), None, problems=_problems(exc), status_code=422)
+        return _list(
+            request, ctx, repository.OrderFilter(), None, problems=form_problems(exc), status_code=422
+        )
     return _list(request, ctx, repository.OrderFilter(), None, done=len(result.done))
 
 
@@ -250,5 +252,5 @@ def order_action(
             return Response(status_code=404)
     except DomainError as exc:
         ctx.session.rollback()
-        return _order(request, ctx, order_id, _problems(exc), 422 if exc.status == 422 else exc.status)
+        return _order(request, ctx, order_id, form_problems(exc), 422 if exc.status == 422 else exc.status)
     return RedirectResponse(f"/control/orders/{order_id}", status_code=303)

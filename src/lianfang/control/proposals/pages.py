@@ -9,7 +9,7 @@ from sqlalchemy import select
 from lianfang.control import repository
 from lianfang.control.access import READ, access_proposal
 from lianfang.control.models import ControlProposal
-from lianfang.control.pages import _problems
+from lianfang.control.pages import form_problems
 from lianfang.control.proposals import service as proposals
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
@@ -75,5 +75,5 @@ def confirm_page(request: Request, proposal_id: int, ctx: Ctx = Depends(staff_ct
         proposals.confirm(ctx, proposal_id)
     except DomainError as exc:
         ctx.session.rollback()
-        return _proposal(request, ctx, proposal_id, _problems(exc))
+        return _proposal(request, ctx, proposal_id, form_problems(exc))
     return RedirectResponse(f"/control/proposals/{proposal_id}", status_code=303)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
-from lianfang.control.pages import _problems
+from lianfang.control.pages import form_problems
 from lianfang.control.sites import service as sites
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError
@@ -51,6 +51,6 @@ def create_site_page(
             rooms=total,
             used=used,
             places=[],
-            problems=_problems(exc),
+            problems=form_problems(exc),
         )
     return RedirectResponse("/control/sites", status_code=303)

@@ -12,7 +12,7 @@ from lianfang.control import repository, rules
 from lianfang.control import service as orders
 from lianfang.control.access import READ, access_zone
 from lianfang.control.models import ControlZone, ControlZonePlace
-from lianfang.control.pages import _problems
+from lianfang.control.pages import form_problems
 from lianfang.control.zones import service as zones
 from lianfang.control.zones import views as zone_rounds
 from lianfang.control.zones.service import order_round_for_zones
@@ -96,7 +96,7 @@ def create_zone_page(
         zone = zones.create_zone(ctx, zones.ZoneInput(name, level, "community", community_id))
     except DomainError as exc:
         ctx.session.rollback()
-        return _zones(request, ctx, "active", None, _problems(exc))
+        return _zones(request, ctx, "active", None, form_problems(exc))
     return RedirectResponse(f"/control/zones/{zone.id}", status_code=303)
 
 
@@ -194,5 +194,5 @@ def zone_action(
             return Response(status_code=404)
     except DomainError as exc:
         ctx.session.rollback()
-        return _zone(request, ctx, zone_id, _problems(exc))
+        return _zone(request, ctx, zone_id, form_problems(exc))
     return RedirectResponse(f"/control/zones/{zone_id}", status_code=303)

@@ -11,7 +11,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import READ
-from lianfang.enforcement.exports import Fetch, _when
+from lianfang.enforcement.exports import Fetch, local_minutes
 from lianfang.enforcement.models import ClosureOrder
 from lianfang.jurisdictions.access import subtree_filter
 
@@ -31,8 +31,8 @@ def closures_export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Respo
     def lines() -> Iterator[list[object]]:
         for batch in keyset_batches(fetch, lambda o: o.id):
             for o in batch:
-                ordered = [o.ordered_by_label, _when(o.ordered_at)]
-                yield [o.id, o.venue_kind, o.reason, *ordered, _when(o.lifted_at), o.lifted_by_label]
+                ordered = [o.ordered_by_label, local_minutes(o.ordered_at)]
+                yield [o.id, o.venue_kind, o.reason, *ordered, local_minutes(o.lifted_at), o.lifted_by_label]
 
     columns = ["id", "venue_kind", "reason", "ordered_by", "ordered_at", "lifted_at", "lifted_by"]
     return export_download(

@@ -9,7 +9,7 @@ from lianfang.core.web import staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import READ, access_event
 from lianfang.enforcement.gatherings import service as gatherings_service
-from lianfang.enforcement.inspections.api import _size
+from lianfang.enforcement.inspections.api import page_size
 from lianfang.enforcement.models import RegisteredEvent
 from lianfang.enforcement.schemas import (
     DecisionIn,
@@ -34,7 +34,7 @@ def list_events(
     decision: str = "", after: int | None = None, limit: int = 50, ctx: Ctx = Depends(staff_ctx)
 ) -> EventPage:
     ctx.actor.require(READ)
-    size = _size(limit)
+    size = page_size(limit)
     scope = subtree_filter(ctx.actor, RegisteredEvent.jurisdiction_path)
     rows = repository.events_page(ctx.session, scope, decision, after, size + 1)
     items = [EventOut.model_validate(e) for e in rows[:size]]

@@ -26,7 +26,7 @@ from lianfang.enforcement.schemas import (
 router = APIRouter(prefix="/api/enforcement", tags=["enforcement"])
 
 
-def _size(limit: int) -> int:
+def page_size(limit: int) -> int:
     return max(1, min(limit, 500))
 
 
@@ -60,7 +60,7 @@ def list_inspections(
     ctx: Ctx = Depends(staff_ctx),
 ) -> InspectionPage:
     require_read(ctx.actor)
-    size = _size(limit)
+    size = page_size(limit)
     scope = rows_filter(ctx.actor, Inspection.jurisdiction_path, Inspection.unit_id)
     rows = repository.inspections_page(ctx.session, scope, state, unit_id, after, size + 1)
     items = [InspectionOut.model_validate(i) for i in rows[:size]]
@@ -85,7 +85,7 @@ def open_findings(
 ) -> FindingPage:
     """Open findings in scope (overdue only, with overdue=true): the inspector's open problems."""
     require_read(ctx.actor)
-    size = _size(limit)
+    size = page_size(limit)
     scope = rows_filter(ctx.actor, Finding.jurisdiction_path, Finding.unit_id)
     rows = repository.open_findings_page(ctx.session, scope, ctx.now if overdue else None, after, size + 1)
     items = [FindingOut.model_validate(f) for f in rows[:size]]

@@ -11,7 +11,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import require_read, rows_filter
-from lianfang.enforcement.exports import Fetch, _when
+from lianfang.enforcement.exports import Fetch, local_minutes
 from lianfang.enforcement.models import Finding
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +37,7 @@ def findings_export(format: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Respo
                     f.unit_id,
                     f.item_code,
                     f.description,
-                    _when(f.deadline),
+                    local_minutes(f.deadline),
                     f.state,
                 ]
 

@@ -8,7 +8,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import READ
-from lianfang.enforcement.inspections.api import _size
+from lianfang.enforcement.inspections.api import page_size
 from lianfang.enforcement.models import Violation
 from lianfang.enforcement.schemas import (
     DispositionIn,
@@ -41,7 +41,7 @@ def list_violations(
     ctx: Ctx = Depends(staff_ctx),
 ) -> ViolationPage:
     ctx.actor.require(READ)
-    size = _size(limit)
+    size = page_size(limit)
     scope = subtree_filter(ctx.actor, Violation.jurisdiction_path)
     rows = repository.violations_page(ctx.session, scope, state, unit_id, after, size + 1)
     items = [ViolationOut.model_validate(v) for v in rows[:size]]

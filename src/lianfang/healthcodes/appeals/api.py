@@ -32,7 +32,7 @@ class AppealDecision(BaseModel):
     reason: str = Field(max_length=500)
 
 
-def _iso(value: date | datetime | None) -> str | None:
+def iso_or_none(value: date | datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
@@ -46,7 +46,7 @@ def _appeal_json(a: Appeal) -> dict[str, Any]:
         "state": a.state,
         "decision_reason": a.decision_reason,
         "decided_by": a.decided_by,
-        "decided_at": _iso(a.decided_at),
+        "decided_at": iso_or_none(a.decided_at),
         "assignment_id": a.assignment_id,
         "created_at": a.created_at.isoformat(),
     }

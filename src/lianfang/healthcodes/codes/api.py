@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from lianfang.core.context import Ctx
 from lianfang.core.web import resident_ctx, staff_ctx
 from lianfang.healthcodes import access, rules
-from lianfang.healthcodes.appeals.api import _iso
+from lianfang.healthcodes.appeals.api import iso_or_none
 from lianfang.healthcodes.qr import rules as tokens
 from lianfang.healthcodes.qr import service as keys
 from lianfang.healthcodes.status.views import CodeView, code_view
@@ -59,9 +59,9 @@ def _code_json(ctx: Ctx, view: CodeView, with_token: bool) -> dict[str, Any]:
         },
         "vaccination": {
             "doses": view.vaccination.doses,
-            "last_dose_on": _iso(view.vaccination.last_dose_on),
+            "last_dose_on": iso_or_none(view.vaccination.last_dose_on),
             "booster_received": view.vaccination.booster_received,
-            "booster_due_on": _iso(view.vaccination.booster_due_on),
+            "booster_due_on": iso_or_none(view.vaccination.booster_due_on),
         },
     }
     if with_token:

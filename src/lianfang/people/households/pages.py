@@ -9,7 +9,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError
 from lianfang.core.web import check_csrf, staff_ctx
 from lianfang.people.households import service as households
-from lianfang.people.pages import _problems, _view
+from lianfang.people.pages import form_problems, person_view
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +28,7 @@ def household_join(
         if exc.status != 422:
             raise
         ctx.session.rollback()
-        return _view(request, ctx, person_id, _problems(exc), exc.status)
+        return person_view(request, ctx, person_id, form_problems(exc), exc.status)
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 

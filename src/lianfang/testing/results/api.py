@@ -18,7 +18,7 @@ from lianfang.people.models import Person
 from lianfang.testing import repository, rules
 from lianfang.testing.access import READ
 from lianfang.testing.results import imports as intake
-from lianfang.testing.samples.api import _tube_read
+from lianfang.testing.samples.api import tube_read
 from lianfang.testing.schemas import (
     ControlPage,
     ControlRead,
@@ -60,7 +60,7 @@ def individual(body: IndividualIn, ctx: Ctx = Depends(staff_ctx)) -> Response:
         body.person, body.barcode, body.result, body.sampled_at, body.reported_at, body.source, body.facility
     )
     tube, created = intake.record_individual(ctx, data)
-    body_json = _tube_read(ctx, tube).model_dump_json()
+    body_json = tube_read(ctx, tube).model_dump_json()
     return Response(body_json, status_code=201 if created else 200, media_type="application/json")
 
 

@@ -11,7 +11,7 @@ from lianfang.core.tabular import ImportReport
 from lianfang.core.web import check_csrf, read_upload, staff_ctx
 from lianfang.testing import repository
 from lianfang.testing.access import RESULTS
-from lianfang.testing.pages import _render
+from lianfang.testing.pages import render_testing
 from lianfang.testing.results import imports as intake
 from lianfang.testing.samples import service as tubes
 
@@ -28,7 +28,7 @@ def _lab_view(
     ctx.actor.require(RESULTS)
     labs = repository.labs_in(ctx.session, ctx.actor)
     shipments = repository.shipments_for_labs(ctx.session, [lab.id for lab in labs])
-    return _render(
+    return render_testing(
         request,
         "testing/lab.html",
         status_code=status_code,

@@ -15,7 +15,7 @@ from lianfang.core.web import check_csrf, export_download, keyset_batches, staff
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.testing import repository, rules
 from lianfang.testing.access import READ, access_round
-from lianfang.testing.pages import _hub, _int, _local, _render
+from lianfang.testing.pages import hub_page, int_or_none, local_time, render_testing
 from lianfang.testing.rounds import refresh as progress
 from lianfang.testing.rounds import service as rounds_service
 
@@ -32,11 +32,11 @@ def order_round(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        data = rounds_service.RoundInput(name, area_jurisdiction_id, default_mode, _local(deadline))
+        data = rounds_service.RoundInput(name, area_jurisdiction_id, default_mode, local_time(deadline))
         item = rounds_service.order_round(ctx, data)
     except Invalid as exc:
         ctx.session.rollback()
-        return _hub(request, ctx, None, list(exc.problems), 422)
+        return hub_page(request, ctx, None, list(exc.problems), 422)
     return RedirectResponse(f"/testing/rounds/{item.id}", status_code=303)
 
 
@@ -46,14 +46,14 @@ def round_page(
 ) -> Response:
     ctx.actor.require(READ)
     item = access_round(ctx.session, ctx.actor, round_id)
-    place_id = _int(jurisdiction_id) or (
+    place_id = int_or_none(jurisdiction_id) or (
         item.area_jurisdiction_id if ctx.actor.covers(item.area_path) else ctx.actor.jurisdiction_id
     )
     place = access_jurisdiction(ctx.session, ctx.actor, place_id or 0)
     total, kids = progress.breakdown(ctx.session, item.id, place)
     areas = repository.round_area_list(ctx.session, item.id)
     names = repository.jurisdiction_names(ctx.session, {a.jurisdiction_id for a in areas})
-    return _render(
+    return render_testing(
         request,
         "testing/round.html",
         item=item,
@@ -72,7 +72,7 @@ def refresh(round_id: int, jurisdiction_id: str = Form(""), ctx: Ctx = Depends(s
     ctx.actor.require(READ)
     item = access_round(ctx.session, ctx.actor, round_id)
     progress.refresh(ctx, item.id)
-    query = f"?jurisdiction_id={_int(jurisdiction_id)}" if _int(jurisdiction_id) else ""
+    query = f"?jurisdiction_id={int_or_none(jurisdiction_id)}" if int_or_none(jurisdiction_id) else ""
     return RedirectResponse(f"/testing/rounds/{item.id}{query}", status_code=303)
 
 
@@ -84,7 +84,7 @@ def unsampled(
     item = access_round(ctx.session, ctx.actor, round_id)
     community = access_jurisdiction(ctx.session, ctx.actor, community_id)
     size = ctx.settings.page_size
-    rows = repository.unsampled_page(ctx.session, item.id, community.path, _int(after), size + 1)
+    rows = repository.unsampled_page(ctx.session, item.id, community.path, int_or_none(after), size + 1)
     audit.record(
         ctx, "testing.unsampled_read", "testing_round", item.id, community.path, count=len(rows[:size])
     )
@@ -94,7 +94,7 @@ def unsampled(
         if len(rows) > size
         else None
     )
-    return _render(
+    return render_testing(
         request,
         "testing/unsampled.html",
         item=item,

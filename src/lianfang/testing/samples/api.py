@@ -26,7 +26,7 @@ from lianfang.testing.schemas import (
 router = APIRouter(prefix="/api/testing", tags=["testing"])
 
 
-def _tube_read(ctx: Ctx, tube: Tube) -> TubeRead:
+def tube_read(ctx: Ctx, tube: Tube) -> TubeRead:
     read = TubeRead.model_validate(tube)
     stored = ctx.session.get(TubeResult, tube.id)
     if stored is not None:
@@ -38,14 +38,14 @@ def _tube_read(ctx: Ctx, tube: Tube) -> TubeRead:
 def open_tube(body: TubeOpen, ctx: Ctx = Depends(staff_ctx)) -> Response:
     """Open a tube (scan its barcode); opening the same open barcode at the same site again returns it."""
     tube, created = tubes.open_tube(ctx, body.barcode, body.site_id, body.round_id, body.team_id, body.mode)
-    body_json = _tube_read(ctx, tube).model_dump_json()
+    body_json = tube_read(ctx, tube).model_dump_json()
     return Response(body_json, status_code=201 if created else 200, media_type="application/json")
 
 
 @router.get("/tubes/{barcode}", response_model=TubeRead)
 def get_tube(barcode: str, ctx: Ctx = Depends(staff_ctx)) -> TubeRead:
     ctx.actor.require(READ)
-    return _tube_read(ctx, access_tube(ctx.session, ctx.actor, barcode))
+    return tube_read(ctx, access_tube(ctx.session, ctx.actor, barcode))
 
 
 MEDIA = "application/json"
@@ -84,7 +84,7 @@ async def add_samples_batch(request: Request) -> Response:
 
 @router.post("/tubes/{barcode}/close", response_model=TubeRead)
 def close_tube(barcode: str, ctx: Ctx = Depends(staff_ctx)) -> TubeRead:
-    return _tube_read(ctx, tubes.close_tube(ctx, barcode))
+    return tube_read(ctx, tubes.close_tube(ctx, barcode))
 
 
 @router.post("/shipments", status_code=201, response_model=ShipmentRead)

@@ -13,7 +13,7 @@ from lianfang.core.web import check_csrf, staff_ctx
 from lianfang.testing import repository
 from lianfang.testing.access import READ, SAMPLE, access_site, access_tube
 from lianfang.testing.models import TubeResult
-from lianfang.testing.pages import _int, _render
+from lianfang.testing.pages import int_or_none, render_testing
 from lianfang.testing.samples import service as tubes
 
 router = APIRouter(include_in_schema=False)
@@ -33,7 +33,7 @@ def _sample_view(
         access_site(ctx.session, ctx.actor, site_id) if site_id else (sites[0] if len(sites) == 1 else None)
     )
     rounds = [r for r in repository.rounds_page(ctx.session, ctx.actor, None, 20) if r.status == "open"]
-    return _render(
+    return render_testing(
         request,
         "testing/sample.html",
         status_code=status_code,
@@ -50,7 +50,7 @@ def _sample_view(
 def sample_page(
     request: Request, site_id: str = "", shipped: str = "", ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    return _sample_view(request, ctx, _int(site_id), [], notice=shipped if shipped.isdigit() else "")
+    return _sample_view(request, ctx, int_or_none(site_id), [], notice=shipped if shipped.isdigit() else "")
 
 
 @router.post("/testing/sample/tubes", dependencies=[Depends(check_csrf)])
@@ -63,7 +63,7 @@ def open_tube(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        tube, _ = tubes.open_tube(ctx, barcode, site_id, _int(round_id), None, mode or None)
+        tube, _ = tubes.open_tube(ctx, barcode, site_id, int_or_none(round_id), None, mode or None)
     except (Invalid, Conflict) as exc:
         ctx.session.rollback()
         return _sample_view(
@@ -77,7 +77,7 @@ def _tube_view(
 ) -> Response:
     ctx.actor.require(READ)
     tube = access_tube(ctx.session, ctx.actor, barcode)
-    return _render(
+    return render_testing(
         request,
         "testing/tube.html",
         status_code=status_code,

@@ -8,7 +8,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid
 from lianfang.core.web import check_csrf, staff_ctx
-from lianfang.testing.pages import _hub
+from lianfang.testing.pages import hub_page
 from lianfang.testing.sites import service as sites_service
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +26,7 @@ def create_site(
         sites_service.create_site(ctx, name, jurisdiction_id, address)
     except Invalid as exc:
         ctx.session.rollback()
-        return _hub(request, ctx, None, list(exc.problems), 422)
+        return hub_page(request, ctx, None, list(exc.problems), 422)
     return RedirectResponse("/testing", status_code=303)
 
 
@@ -42,5 +42,5 @@ def create_lab(
         sites_service.create_lab(ctx, name, jurisdiction_id, daily_capacity)
     except Invalid as exc:
         ctx.session.rollback()
-        return _hub(request, ctx, None, list(exc.problems), 422)
+        return hub_page(request, ctx, None, list(exc.problems), 422)
     return RedirectResponse("/testing", status_code=303)

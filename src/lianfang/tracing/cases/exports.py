@@ -19,7 +19,7 @@ router = APIRouter(include_in_schema=False)
 CASE_COLUMNS = ("code", "name", "id_masked", "classification", "status", "found_by", "reported_at")
 
 
-def _iso(value: object) -> str:
+def iso_text(value: object) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else ""
 
 
@@ -38,7 +38,7 @@ def case_export(format: str = "csv", status: str = "", ctx: Ctx = Depends(staff_
             for c in batch:
                 p = cases_views.person_label(people.get(c.person_id))
                 row = [c.code, p["name"], p["id_masked"], c.classification, c.status, c.found_by]
-                yield [*row, _iso(c.reported_at)]
+                yield [*row, iso_text(c.reported_at)]
 
     return export_download(
         ctx, format, "cases", CASE_COLUMNS, lines(), "tracing.case.export", "tracing_case", status=wanted

@@ -45,7 +45,7 @@ def render_tracing(request: Request, template: str, status_code: int = 200, **co
     return render(request, template, status_code, **NAMES, **context)
 
 
-def _when(raw: str, field: str) -> datetime | None:
+def form_time(raw: str, field: str) -> datetime | None:
     """A local date-time from a form (datetime-local), as aware time; empty is None."""
     if not raw.strip():
         return None
@@ -131,9 +131,9 @@ def case_new(
             origin,
             found_by,
             source,
-            _when(onset_at, "onset_at"),
-            _when(sampled_at, "sampled_at"),
-            _when(isolated_at, "isolated_at"),
+            form_time(onset_at, "onset_at"),
+            form_time(sampled_at, "sampled_at"),
+            form_time(isolated_at, "isolated_at"),
         )
         case = service.open_case(ctx, data)
     except Invalid as exc:

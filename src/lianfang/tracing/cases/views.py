@@ -19,7 +19,7 @@ def person_label(person: Person | None) -> dict[str, Any]:
     }
 
 
-def _label_dict(label: repository.Label | None) -> dict[str, Any]:
+def label_dict(label: repository.Label | None) -> dict[str, Any]:
     if label is None:
         return {"name": "", "id_masked": "", "jurisdiction_path": None}
     return {

@@ -11,7 +11,7 @@ from lianfang.core.errors import NotFound
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
 from lianfang.tracing import repository, rules
 from lianfang.tracing.access import READ, access_case
-from lianfang.tracing.cases.exports import _iso
+from lianfang.tracing.cases.exports import iso_text
 from lianfang.tracing.cases.pages import render_tracing
 from lianfang.tracing.investigation import views as investigation_views
 from lianfang.tracing.models import TracingRequest
@@ -60,7 +60,9 @@ def contact_export(
     )
     keys = ("id", "name", "id_masked", "place", "degree", "category", "reason", "rule")
     lines = (
-        [*(c[k] for k in keys), _iso(c["first_contact_at"]), c["status"]] for batch in batches for c in batch
+        [*(c[k] for k in keys), iso_text(c["first_contact_at"]), c["status"]]
+        for batch in batches
+        for c in batch
     )
     return export_download(
         ctx,
@@ -88,10 +90,10 @@ def request_export(case_id: int, format: str = "csv", ctx: Ctx = Depends(staff_c
     lines = (
         [
             *(r[k] for k in ("id", "contact_id", "kind", "target", "state")),
-            _iso(r["deadline"]),
+            iso_text(r["deadline"]),
             "yes" if r["late"] else "",
             r["escalation_level"],
-            _iso(r["done_at"]),
+            iso_text(r["done_at"]),
         ]
         for batch in batches
         for r in investigation_views.requests(ctx, batch)

@@ -17,7 +17,7 @@ from lianfang.tracing import repository, rules
 from lianfang.tracing.access import READ, access_case
 from lianfang.tracing.cases import service
 from lianfang.tracing.cases import views as cases_views
-from lianfang.tracing.cases.pages import _when, render_tracing
+from lianfang.tracing.cases.pages import form_time, render_tracing
 from lianfang.tracing.contacts import service as contacts
 from lianfang.tracing.investigation import views as investigation_views
 
@@ -151,9 +151,9 @@ def case_edit(
             "classification": classification,
             "found_by": found_by,
             "source": source,
-            "onset_at": _when(onset_at, "onset_at"),
-            "sampled_at": _when(sampled_at, "sampled_at"),
-            "isolated_at": _when(isolated_at, "isolated_at"),
+            "onset_at": form_time(onset_at, "onset_at"),
+            "sampled_at": form_time(sampled_at, "sampled_at"),
+            "isolated_at": form_time(isolated_at, "isolated_at"),
             "infector_case_id": int(infector_case_id) if infector_case_id.strip().isdigit() else None,
             "cluster_id": int(cluster_id) if cluster_id.strip().isdigit() else None,
         }
@@ -181,7 +181,7 @@ def exposure_new(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     def work() -> str:
-        start, end = _when(started_at, "started_at"), _when(ended_at, "ended_at")
+        start, end = form_time(started_at, "started_at"), form_time(ended_at, "ended_at")
         if start is None or end is None:
             raise Invalid([Problem("started_at", "请填写开始和结束时间", "give the start and the end")])
         venue_id = repository.venue_id_by_code(ctx.session, venue_code) if venue_code.strip() else None
@@ -260,7 +260,7 @@ def contact_new(
             outside_city,
             outside_phone,
             note,
-            _when(first_contact_at, "first_contact_at"),
+            form_time(first_contact_at, "first_contact_at"),
         )
         contacts.add_contact(ctx, case_id, data)
         return "1"

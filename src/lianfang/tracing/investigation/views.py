@@ -16,7 +16,7 @@ from lianfang.people.models import Person
 from lianfang.people.rules import mask_name
 from lianfang.tracing import repository, rules
 from lianfang.tracing.cases.service import case_window
-from lianfang.tracing.cases.views import _label_dict, person_label
+from lianfang.tracing.cases.views import label_dict, person_label
 from lianfang.tracing.contacts import views as proposing
 from lianfang.tracing.models import TracingCase, TracingContact, TracingRequest
 from lianfang.tracing.trips import service as outside
@@ -36,7 +36,7 @@ def proposals(ctx: Ctx, case: TracingCase) -> list[dict[str, Any]]:
     out = [
         {
             "person_id": p.person_id,
-            **_label_dict(p.label or people.get(p.person_id)),
+            **label_dict(p.label or people.get(p.person_id)),
             "category": p.category,
             "reason": p.reason,
             "detail": p.detail,

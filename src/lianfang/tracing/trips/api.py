@@ -19,7 +19,7 @@ from lianfang.tracing.trips import views as trips
 router = APIRouter(prefix="/api/tracing", tags=["tracing"])
 
 
-def _trip_dict(t: TracingTrip, counts: dict[int, tuple[int, int]]) -> dict[str, Any]:
+def trip_dict(t: TracingTrip, counts: dict[int, tuple[int, int]]) -> dict[str, Any]:
     n, registered = counts.get(t.id, (0, 0))
     return {
         "id": t.id,
@@ -50,7 +50,7 @@ def list_trips(after: int | None = None, limit: int = 50, ctx: Ctx = Depends(sta
     rows = trips.trips_page(ctx.session, ctx.actor, after, limit + 1)
     counts = trips.passenger_counts(ctx.session, [t.id for t in rows[:limit]])
     return {
-        "items": [_trip_dict(t, counts) for t in rows[:limit]],
+        "items": [trip_dict(t, counts) for t in rows[:limit]],
         "next_after": rows[limit - 1].id if len(rows) > limit else None,
     }
 
@@ -67,7 +67,7 @@ def case_trips(case_id: int, ctx: Ctx = Depends(staff_ctx)) -> list[dict[str, An
     for ct in trips.case_trips(ctx.session, case, start, end):
         out.append(
             {
-                **_trip_dict(ct.trip, {}),
+                **trip_dict(ct.trip, {}),
                 "seat": ct.seat_text,
                 "source": ct.source,
                 "rule": rules.transport_rule(case.rule_edition),

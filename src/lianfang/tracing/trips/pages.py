@@ -14,7 +14,7 @@ from lianfang.tracing.access import READ
 from lianfang.tracing.cases.pages import render_tracing
 from lianfang.tracing.trips import imports as manifests
 from lianfang.tracing.trips import views as trips
-from lianfang.tracing.trips.api import _trip_dict
+from lianfang.tracing.trips.api import trip_dict
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +37,7 @@ def _manifest_page(
         request,
         "tracing/manifests.html",
         code,
-        items=[_trip_dict(t, counts) for t in items],
+        items=[trip_dict(t, counts) for t in items],
         next_url=next_url,
         report=report,
         problems=problems or [],

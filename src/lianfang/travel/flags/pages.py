@@ -20,7 +20,7 @@ from lianfang.core.web import (
 from lianfang.people.rules import mask_name
 from lianfang.travel import access, repository
 from lianfang.travel.flags import service as flags
-from lianfang.travel.pages import _next
+from lianfang.travel.pages import page_link
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,7 +50,7 @@ def _flags(
         people=people,
         names=repository.place_names(ctx.session, [f.place_code for f in shown]),
         state=state,
-        next_url=_next("/travel/flags", list(rows), size, state=state),
+        next_url=page_link("/travel/flags", list(rows), size, state=state),
         problems=problems or [],
         verified=verified,
     )

@@ -15,7 +15,7 @@ from lianfang.core.web import (
 from lianfang.people.access import access_person
 from lianfang.travel import access, repository
 from lianfang.travel.observations import service as observations
-from lianfang.travel.pages import _day, _next, _problems
+from lianfang.travel.pages import form_day, form_problems, page_link
 
 router = APIRouter(include_in_schema=False)
 
@@ -34,7 +34,7 @@ def _arrivals(
         status_code=status,
         rows=shown,
         people=people,
-        next_url=_next("/travel/arrivals", list(rows), size),
+        next_url=page_link("/travel/arrivals", list(rows), size),
         problems=problems or [],
         today=access.today_of(ctx),
     )
@@ -60,11 +60,11 @@ def arrivals_add(
     person = access_person(ctx.session, ctx.actor, person_id)
     try:
         observations.register_arrival(
-            ctx, person, observations.ArrivalInput(_day(arrived_on), from_country, port, hotel, source)
+            ctx, person, observations.ArrivalInput(form_day(arrived_on), from_country, port, hotel, source)
         )
     except DomainError as exc:
         if exc.status not in (409, 422):
             raise
         ctx.session.rollback()
-        return _arrivals(request, ctx, None, _problems(exc), exc.status)
+        return _arrivals(request, ctx, None, form_problems(exc), exc.status)
     return RedirectResponse("/travel/arrivals", status_code=303)

@@ -12,7 +12,7 @@ from lianfang.core.web import (
     read_upload,
     staff_ctx,
 )
-from lianfang.travel.pages import _manage, _problems
+from lianfang.travel.pages import form_problems, manage_view
 from lianfang.travel.places import imports as places_package
 
 router = APIRouter(include_in_schema=False)
@@ -30,5 +30,5 @@ def places_import(
         if exc.status not in (413, 422):
             raise
         ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), exc.status)
-    return _manage(request, ctx, report.problems, 200, report)
+        return manage_view(request, ctx, form_problems(exc), exc.status)
+    return manage_view(request, ctx, report.problems, 200, report)

@@ -13,7 +13,8 @@ from lianfang.unithealth import repository, rules
 from lianfang.unithealth.absences import exports as absences_exports
 from lianfang.unithealth.absences import service as absences
 from lianfang.unithealth.access import REPORT, readable_unit
-from lianfang.unithealth.pages import _day, _problems
+from lianfang.unithealth.exports import day_of
+from lianfang.unithealth.pages import form_problems
 from lianfang.units.models import Unit
 
 router = APIRouter(include_in_schema=False)
@@ -72,14 +73,14 @@ async def report_absence(request: Request, unit_id: int, ctx: Ctx = Depends(staf
     try:
         data = absences.AbsenceInput(
             int(str(form.get("person_id", "0")) or 0),
-            _day(str(form.get("absence_date", "")), ctx),
+            day_of(str(form.get("absence_date", "")), ctx),
             tuple(str(s) for s in form.getlist("symptoms")),
             str(form.get("note", "")),
         )
         _absence, alerts = absences.report_absence(ctx, unit.id, data)
     except (Invalid, DomainError) as exc:
         ctx.session.rollback()
-        return _absences(request, ctx, unit, _problems(exc), exc.status if exc.status != 400 else 422)
+        return _absences(request, ctx, unit, form_problems(exc), exc.status if exc.status != 400 else 422)
     except ValueError:
         return _absences(request, ctx, unit, [Problem("person_id", "请选择人员", "choose a person")], 422)
     return RedirectResponse(f"/unithealth/units/{unit.id}/absences?raised={len(alerts)}", status_code=303)

@@ -10,7 +10,7 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.unithealth import rules
 from lianfang.unithealth.access import REPORT, readable_unit
-from lianfang.unithealth.pages import _problems
+from lianfang.unithealth.pages import form_problems
 from lianfang.unithealth.pharmacy import exports as pharmacy_exports
 from lianfang.unithealth.pharmacy import service as pharmacy
 from lianfang.units.models import Unit
@@ -72,5 +72,5 @@ async def record_sale(request: Request, unit_id: int, ctx: Ctx = Depends(staff_c
     except DomainError as exc:
         ctx.session.rollback()
         form.pop("id_number", None)
-        return _sales(request, ctx, unit, _problems(exc), 422 if exc.status == 422 else exc.status, form)
+        return _sales(request, ctx, unit, form_problems(exc), 422 if exc.status == 422 else exc.status, form)
     return RedirectResponse(f"/unithealth/units/{unit.id}/sales", status_code=303)

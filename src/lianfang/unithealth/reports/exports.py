@@ -14,7 +14,7 @@ from lianfang.core.web import export_download, keyset_batches, staff_ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.unithealth import repository
 from lianfang.unithealth.access import READ, rows_filter
-from lianfang.unithealth.exports import Fetch, _place, _place_filters, day_of
+from lianfang.unithealth.exports import Fetch, day_of, place_filters, place_in_scope
 from lianfang.units.models import Unit
 
 router = APIRouter(include_in_schema=False)
@@ -23,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 def missing_list(ctx: Ctx, jurisdiction_id: int | None, day: date) -> tuple[Jurisdiction | None, Fetch[Unit]]:
     """Active units under the place (or the actor's home) with no report for `day`, by id."""
     ctx.actor.require(READ)
-    place, path = _place(ctx, jurisdiction_id)
+    place, path = place_in_scope(ctx, jurisdiction_id)
     scope = rows_filter(ctx.actor, Unit.jurisdiction_path, Unit.id)
     return place, lambda after, n: repository.missing_units(ctx.session, scope, path, day, after, n)
 
@@ -33,7 +33,7 @@ def reports_list(
 ) -> tuple[Jurisdiction | None, Fetch[repository.ReportRow]]:
     """The daily reports filed for `day` under the place, by id."""
     ctx.actor.require(READ)
-    place, path = _place(ctx, jurisdiction_id)
+    place, path = place_in_scope(ctx, jurisdiction_id)
     scope = rows_filter(ctx.actor, Unit.jurisdiction_path, Unit.id)
     return place, lambda after, n: repository.reports_page(ctx.session, scope, path, day, after, n)
 
@@ -63,7 +63,7 @@ def missing_export(
         "unithealth.missing.export",
         "unit",
         jurisdiction_path=place.path if place else None,
-        **_place_filters(place, day),
+        **place_filters(place, day),
     )
 
 
@@ -115,5 +115,5 @@ def reports_export(
         "unithealth.report.export",
         "daily_report",
         jurisdiction_path=place.path if place else None,
-        **_place_filters(place, day),
+        **place_filters(place, day),
     )

@@ -15,7 +15,7 @@ from lianfang.core.errors import Invalid, Problem
 from lianfang.core.web import apply_selection, check_csrf, render, staff_ctx
 from lianfang.unithealth import repository, rules
 from lianfang.unithealth.access import REPORT, readable_unit
-from lianfang.unithealth.pages import _day
+from lianfang.unithealth.exports import day_of
 from lianfang.unithealth.reports import exports as reports_exports
 from lianfang.unithealth.reports import service as reports
 from lianfang.units.models import Unit
@@ -64,7 +64,7 @@ def daily_page(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     unit = readable_unit(ctx.session, ctx.actor, unit_id)
-    return _daily(request, ctx, unit, _day(report_date, ctx), saved=bool(saved))
+    return _daily(request, ctx, unit, day_of(report_date, ctx), saved=bool(saved))
 
 
 def _entries(form: FormData, members: list[int]) -> tuple[list[reports.EntryInput], list[Problem]]:
@@ -90,7 +90,7 @@ def _entries(form: FormData, members: list[int]) -> tuple[list[reports.EntryInpu
 async def file_daily(request: Request, unit_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
     unit = readable_unit(ctx.session, ctx.actor, unit_id)
     form = await request.form()
-    day = _day(str(form.get("report_date", "")), ctx)
+    day = day_of(str(form.get("report_date", "")), ctx)
     members = [m.person_id for m, _p in repository.active_members(ctx.session, unit.id, day)]
     entries, problems = _entries(form, members)
     zero = form.get("mode") == "zero"
@@ -117,7 +117,7 @@ def missing_page(
     reminded: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    day = _day(report_date, ctx)
+    day = day_of(report_date, ctx)
     place, fetch = reports_exports.missing_list(ctx, jurisdiction_id, day)
     size = ctx.settings.page_size
     rows = list(fetch(after, size + 1))
@@ -145,7 +145,7 @@ def missing_page(
 @router.post("/unithealth/missing/remind", dependencies=[Depends(check_csrf)])
 async def remind(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
     form = await request.form()
-    day = _day(str(form.get("report_date", "")), ctx)
+    day = day_of(str(form.get("report_date", "")), ctx)
 
     def again(problems: list[Problem]) -> Response:
         return render(

@@ -12,7 +12,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import download, read_upload, staff_ctx
 from lianfang.units import repository
 from lianfang.units.access import access_unit
-from lianfang.units.api import _limit
+from lianfang.units.api import page_size
 from lianfang.units.models import UnitMembership
 from lianfang.units.schemas import (
     MemberCreate,
@@ -69,7 +69,7 @@ def list_staff(
     ctx: Ctx = Depends(staff_ctx),
 ) -> MemberPage:
     unit = access_unit(ctx.session, ctx.actor, unit_id)
-    size = _limit(limit)
+    size = page_size(limit)
     rows = repository.staff_page(ctx.session, unit.id, after, size + 1, include_ended)
     items = [member_read(r) for r in rows[:size]]
     return MemberPage(items=items, next_after=items[-1].id if len(rows) > size else None)

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.core.web import check_csrf, staff_ctx
-from lianfang.units.pages import _form_problems, _redirect, _view
+from lianfang.units.pages import form_problems, unit_redirect, unit_view
 from lianfang.units.staff import service as staff
 
 router = APIRouter(include_in_schema=False)
@@ -35,7 +35,7 @@ def add_member(
         pid = int(person_id) if person_id.strip() else None
     except ValueError:
         problem = Problem("start_date", "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD")
-        return _view(request, ctx, unit_id, [problem], 422, member_form=form)
+        return unit_view(request, ctx, unit_id, [problem], 422, member_form=form)
     data = staff.MemberInput(role, pid, id_number, group_name, None, via_unit_code, start)
     try:
         staff.add_member(ctx, unit_id, data)
@@ -43,8 +43,8 @@ def add_member(
         if exc.status in (403, 404):
             raise
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status, member_form=form)
-    return _redirect(unit_id, "#staff")
+        return unit_view(request, ctx, unit_id, form_problems(exc), exc.status, member_form=form)
+    return unit_redirect(unit_id, "#staff")
 
 
 @router.post("/units/{unit_id}/staff/{membership_id}", dependencies=[Depends(check_csrf)])
@@ -61,8 +61,8 @@ def update_member(
         staff.update_member(ctx, unit_id, membership_id, role, group_name, None, via_unit_code)
     except Invalid as exc:
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, exc.problems, 422)
-    return _redirect(unit_id, "#staff")
+        return unit_view(request, ctx, unit_id, exc.problems, 422)
+    return unit_redirect(unit_id, "#staff")
 
 
 @router.post("/units/{unit_id}/staff/{membership_id}/end", dependencies=[Depends(check_csrf)])
@@ -73,5 +73,5 @@ def end_member(request: Request, unit_id: int, membership_id: int, ctx: Ctx = De
         if exc.status in (403, 404):
             raise
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
-    return _redirect(unit_id, "#staff")
+        return unit_view(request, ctx, unit_id, form_problems(exc), exc.status)
+    return unit_redirect(unit_id, "#staff")
