@@ -9,9 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.web import read_upload, staff_ctx
-from lianfang.units import exports as units_exports
-from lianfang.units import imports as units_imports
-from lianfang.units import repository, service
+from lianfang.units import exports, imports, repository, service
 from lianfang.units.access import access_unit, units_rows
 from lianfang.units.models import Unit
 from lianfang.units.schemas import (
@@ -64,7 +62,7 @@ def export_units(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     """CSV / XLSX of the list with the same filters as `GET /api/units`; audited with the filters."""
-    return units_exports.export_units(ctx, format, q, kind, community_id)
+    return exports.export_units(ctx, format, q, kind, community_id)
 
 
 @router.post("/import")
@@ -73,7 +71,7 @@ def import_units(
 ) -> dict[str, Any]:
     """CSV / XLSX with columns code, name, kind, community_code[, address, contact_name]."""
     content = read_upload(file)
-    return units_imports.import_units(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
+    return imports.import_units(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
 
 
 @router.get("/{unit_id}", response_model=UnitRead)

@@ -15,8 +15,7 @@ from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.units import imports as units_imports
-from lianfang.units import repository, service
+from lianfang.units import imports, repository, service
 from lianfang.units.access import IMPORT, STAFF, WRITE, access_unit, units_rows
 from lianfang.units.rules import KINDS, PLACING_KINDS, ROLES
 from lianfang.units.staff import imports as staff_imports
@@ -117,7 +116,7 @@ def import_submit(
     dry_run: bool = Form(False),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    run = staff_imports.import_staff if what == "staff" else units_imports.import_units
+    run = staff_imports.import_staff if what == "staff" else imports.import_units
     try:
         report = run(ctx, file.filename or "upload.csv", read_upload(file), dry_run)
     except DomainError as exc:

@@ -9,9 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.web import read_upload, staff_ctx
-from lianfang.venues import exports as venues_exports
-from lianfang.venues import imports as venues_imports
-from lianfang.venues import repository, service
+from lianfang.venues import exports, imports, repository, service
 from lianfang.venues.access import access_venue, venues_rows
 from lianfang.venues.schemas import (
     BulkStatusChange,
@@ -60,7 +58,7 @@ def export_venues(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     """CSV / XLSX of the list with the same filters as `GET /api/venues`; audited with the filters."""
-    return venues_exports.export_venues(ctx, format, q, kind, status, community_id)
+    return exports.export_venues(ctx, format, q, kind, status, community_id)
 
 
 @router.post("/import")
@@ -69,7 +67,7 @@ def import_venues(
 ) -> dict[str, Any]:
     """CSV / XLSX with columns name, kind, community_code[, address, capacity]."""
     content = read_upload(file)
-    return venues_imports.import_venues(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
+    return imports.import_venues(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
 
 
 @router.post("/status", response_model=BulkStatusResult)

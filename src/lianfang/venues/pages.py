@@ -16,8 +16,7 @@ from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.core.web import apply_selection, check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.venues import imports as venues_imports
-from lianfang.venues import repository, service
+from lianfang.venues import imports, repository, service
 from lianfang.venues.access import IMPORT, WRITE, access_venue, venues_rows
 from lianfang.venues.rules import KINDS, OPERATOR_TRANSITIONS, STATUSES, TRANSITIONS, rules_for
 
@@ -184,7 +183,7 @@ def import_submit(
     request: Request, file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
     try:
-        report = venues_imports.import_venues(ctx, file.filename or "upload.csv", read_upload(file), dry_run)
+        report = imports.import_venues(ctx, file.filename or "upload.csv", read_upload(file), dry_run)
     except DomainError as exc:
         ctx.session.rollback()
         return render(

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from lianfang.command import repository
 from lianfang.command.access import READ
-from lianfang.command.forces import service as forces_service
+from lianfang.command.forces import service
 from lianfang.command.schemas import (
     ForceMoveWrite,
     ForceRead,
@@ -30,7 +30,7 @@ def list_forces(
 
 @router.post("/forces", response_model=ForceRead, status_code=201)
 def create_force(body: ForceWrite, ctx: Ctx = Depends(staff_ctx)) -> ForceRead:
-    found = forces_service.create_force(
+    found = service.create_force(
         ctx,
         kind=body.kind,
         name=body.name,
@@ -44,5 +44,5 @@ def create_force(body: ForceWrite, ctx: Ctx = Depends(staff_ctx)) -> ForceRead:
 @router.post("/forces/move", response_model=IdsResult)
 def move_forces(body: ForceMoveWrite, ctx: Ctx = Depends(staff_ctx)) -> IdsResult:
     """Reassign a selection of teams to a district; every move is recorded."""
-    moved = forces_service.move_forces(ctx, body.ids, body.to_jurisdiction_id, body.reason)
+    moved = service.move_forces(ctx, body.ids, body.to_jurisdiction_id, body.reason)
     return IdsResult(updated=[f.id for f in moved])

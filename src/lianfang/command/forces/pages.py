@@ -9,8 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from lianfang.command import repository, rules
 from lianfang.command.access import access_force
-from lianfang.command.forces import exports as forces_exports
-from lianfang.command.forces import service as forces_service
+from lianfang.command.forces import exports, service
 from lianfang.command.pages import int_or_none, page
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
@@ -29,7 +28,7 @@ def _forces(
     status: int = 200,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(forces_exports.forces_list(ctx, kind)(after, size + 1))
+    rows = list(exports.forces_list(ctx, kind)(after, size + 1))
     next_url = f"/command/forces?kind={kind}&after={rows[size - 1].id}" if len(rows) > size else None
     districts = repository.districts(ctx.session, ctx.actor)
     totals = repository.force_totals(ctx.session, ctx.actor)
@@ -71,7 +70,7 @@ def force_create(
         "leader_name": leader_name,
     }
     try:
-        forces_service.create_force(
+        service.create_force(
             ctx,
             kind=kind,
             name=name,
@@ -96,7 +95,7 @@ def force_move(
     return apply_selection(
         ctx,
         ids,
-        lambda chosen: forces_service.move_forces(ctx, chosen, to_jurisdiction_id, reason),
+        lambda chosen: service.move_forces(ctx, chosen, to_jurisdiction_id, reason),
         again=lambda problems: _forces(request, ctx, "", None, {}, problems, 422),
         done=lambda _moved: RedirectResponse("/command/forces", status_code=303),
     )

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 
 from lianfang.command import repository
 from lianfang.command.access import READ, access_incident
-from lianfang.command.incidents import service as incidents_service
+from lianfang.command.incidents import service
 from lianfang.command.meetings.api import as_aware
 from lianfang.command.schemas import (
     FollowupWrite,
@@ -24,7 +24,7 @@ def report_incident(body: IncidentWrite, ctx: Ctx = Depends(staff_ctx)) -> Incid
     """Report an emergency at once (突发情况第一时间报告); a naive time is read as Asia/Shanghai."""
     occurred = as_aware(body.occurred_at)
     assert occurred is not None
-    found = incidents_service.report_incident(
+    found = service.report_incident(
         ctx,
         jurisdiction_id=body.jurisdiction_id,
         occurred_at=occurred,
@@ -52,10 +52,10 @@ def get_incident(incident_id: int, ctx: Ctx = Depends(staff_ctx)) -> IncidentRea
 
 @router.post("/incidents/{incident_id}/followups", response_model=IncidentRead, status_code=201)
 def add_followup(incident_id: int, body: FollowupWrite, ctx: Ctx = Depends(staff_ctx)) -> IncidentRead:
-    incidents_service.add_followup(ctx, incident_id, body.text, body.final)
+    service.add_followup(ctx, incident_id, body.text, body.final)
     return IncidentRead.model_validate(access_incident(ctx.session, ctx.actor, incident_id))
 
 
 @router.post("/incidents/{incident_id}/close", response_model=IncidentRead)
 def close_incident(incident_id: int, ctx: Ctx = Depends(staff_ctx)) -> IncidentRead:
-    return IncidentRead.model_validate(incidents_service.close_incident(ctx, incident_id))
+    return IncidentRead.model_validate(service.close_incident(ctx, incident_id))

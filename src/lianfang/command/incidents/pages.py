@@ -11,8 +11,7 @@ from lianfang.assignments import rules as assignment_rules
 from lianfang.assignments.models import Assignment
 from lianfang.command import repository
 from lianfang.command.access import REPORT, access_incident
-from lianfang.command.incidents import exports as incidents_exports
-from lianfang.command.incidents import service as incidents_service
+from lianfang.command.incidents import exports, service
 from lianfang.command.pages import int_or_none, page, parse_local
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
@@ -30,7 +29,7 @@ def _incidents(
     before: int | None = None,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(incidents_exports.incidents_list(ctx)(before, size + 1))
+    rows = list(exports.incidents_list(ctx)(before, size + 1))
     next_url = f"/command/incidents?before={rows[size - 1].id}" if len(rows) > size else None
     return page(
         request,
@@ -74,7 +73,7 @@ def incident_report(
     try:
         hours = float(interval_hours) if interval_hours.strip() else None
         when = parse_local(occurred_at, "occurred_at") or ctx.now
-        found = incidents_service.report_incident(
+        found = service.report_incident(
             ctx,
             jurisdiction_id=jurisdiction_id,
             occurred_at=when,
@@ -137,7 +136,7 @@ def incident_followup(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        incidents_service.add_followup(ctx, incident_id, text, bool(final))
+        service.add_followup(ctx, incident_id, text, bool(final))
     except Invalid as exc:
         ctx.session.rollback()
         return _incident(request, ctx, incident_id, list(exc.problems), 422)
@@ -146,5 +145,5 @@ def incident_followup(
 
 @router.post("/command/incidents/{incident_id}/close", dependencies=[Depends(check_csrf)])
 def incident_close(incident_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    incidents_service.close_incident(ctx, incident_id)
+    service.close_incident(ctx, incident_id)
     return RedirectResponse(f"/command/incidents/{incident_id}", status_code=303)

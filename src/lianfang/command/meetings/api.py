@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends
 from lianfang.assignments.rules import is_late
 from lianfang.command import repository
 from lianfang.command.access import access_directive
-from lianfang.command.meetings import service as meetings_service
+from lianfang.command.meetings import service
 from lianfang.command.models import Directive
 from lianfang.command.schemas import (
     DirectiveRead,
@@ -58,7 +58,7 @@ def list_meetings(before: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> l
 
 @router.post("/meetings", response_model=MeetingRead, status_code=201)
 def create_meeting(body: MeetingWrite, ctx: Ctx = Depends(staff_ctx)) -> MeetingRead:
-    found = meetings_service.create_meeting(
+    found = service.create_meeting(
         ctx, body.title, body.number, as_aware(body.held_at), body.chair, body.summary
     )
     return MeetingRead.model_validate(found)
@@ -70,7 +70,7 @@ def add_decision(meeting_id: int, body: DirectiveWrite, ctx: Ctx = Depends(staff
     from lianfang.command.access import access_meeting
 
     meeting = access_meeting(ctx.session, ctx.actor, meeting_id)
-    directive = meetings_service.issue_directive(
+    directive = service.issue_directive(
         ctx,
         title=body.title,
         body=body.body,
@@ -84,7 +84,7 @@ def add_decision(meeting_id: int, body: DirectiveWrite, ctx: Ctx = Depends(staff
 
 @router.post("/directives", response_model=DirectiveRead, status_code=201)
 def create_directive(body: DirectiveWrite, ctx: Ctx = Depends(staff_ctx)) -> DirectiveRead:
-    directive = meetings_service.issue_directive(
+    directive = service.issue_directive(
         ctx,
         title=body.title,
         body=body.body,
@@ -103,4 +103,4 @@ def get_directive(directive_id: int, ctx: Ctx = Depends(staff_ctx)) -> Directive
 @router.post("/urge", response_model=IdsResult)
 def urge(body: UrgeWrite, ctx: Ctx = Depends(staff_ctx)) -> IdsResult:
     """Urge (催办) a selection of open assignments: a note and a notification each; all or none."""
-    return IdsResult(updated=meetings_service.urge(ctx, body.ids, body.text))
+    return IdsResult(updated=service.urge(ctx, body.ids, body.text))

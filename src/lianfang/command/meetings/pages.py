@@ -10,8 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.assignments import rules as assignment_rules
 from lianfang.command import repository
 from lianfang.command.access import access_directive, access_meeting
-from lianfang.command.meetings import exports as meetings_exports
-from lianfang.command.meetings import service as meetings_service
+from lianfang.command.meetings import exports, service
 from lianfang.command.pages import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
 from lianfang.core.context import Ctx
@@ -24,7 +23,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/command/meetings")
 def meetings(request: Request, before: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
     size = ctx.settings.page_size
-    rows = list(meetings_exports.meetings_list(ctx)(int_or_none(before), size + 1))
+    rows = list(exports.meetings_list(ctx)(int_or_none(before), size + 1))
     next_url = f"/command/meetings?before={rows[size - 1].id}" if len(rows) > size else None
     return page(request, "meetings.html", meetings=rows[:size], next_url=next_url, form={}, problems=[])
 
@@ -41,9 +40,7 @@ def meeting_create(
 ) -> Response:
     form = {"title": title, "number": number, "held_at": held_at, "chair": chair, "summary": summary}
     try:
-        meeting = meetings_service.create_meeting(
-            ctx, title, number, parse_local(held_at, "held_at"), chair, summary
-        )
+        meeting = service.create_meeting(ctx, title, number, parse_local(held_at, "held_at"), chair, summary)
     except Invalid as exc:
         ctx.session.rollback()
         rows = repository.meetings_page(ctx.session, None, ctx.settings.page_size)
@@ -104,7 +101,7 @@ def decision_create(
         "body_ids": body_ids,
     }
     try:
-        meetings_service.issue_directive(
+        service.issue_directive(
             ctx,
             title=title,
             body=body,
@@ -151,7 +148,7 @@ def directive_urge(
     return apply_selection(
         ctx,
         ids,
-        lambda chosen: meetings_service.urge(ctx, chosen, text),
+        lambda chosen: service.urge(ctx, chosen, text),
         again=lambda problems: _directive(request, ctx, directive_id, problems, 422),
         done=lambda _urged: RedirectResponse(f"/command/directives/{directive_id}", status_code=303),
     )

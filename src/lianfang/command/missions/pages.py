@@ -10,8 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.assignments import rules as assignment_rules
 from lianfang.command import repository
 from lianfang.command.access import access_mission
-from lianfang.command.missions import exports as missions_exports
-from lianfang.command.missions import service as missions_service
+from lianfang.command.missions import exports, service
 from lianfang.command.pages import int_or_none, page, parse_local
 from lianfang.core.clock import to_local
 from lianfang.core.context import Ctx
@@ -30,7 +29,7 @@ def _missions(
     before: int | None = None,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(missions_exports.missions_list(ctx)(before, size + 1))
+    rows = list(exports.missions_list(ctx)(before, size + 1))
     next_url = f"/command/missions?before={rows[size - 1].id}" if len(rows) > size else None
     rows = rows[:size]
     places = repository.jurisdictions_by_ids(ctx.session, [m.jurisdiction_id for m in rows])
@@ -69,7 +68,7 @@ def mission_send(
         "members": members,
     }
     try:
-        mission = missions_service.send_mission(ctx, jurisdiction_id, purpose, leader_name, members)
+        mission = service.send_mission(ctx, jurisdiction_id, purpose, leader_name, members)
     except Invalid as exc:
         ctx.session.rollback()
         return _missions(request, ctx, form, list(exc.problems), 422)
@@ -118,7 +117,7 @@ def mission_finding(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        missions_service.add_finding(ctx, mission_id, title, body, parse_local(deadline, "deadline"))
+        service.add_finding(ctx, mission_id, title, body, parse_local(deadline, "deadline"))
     except Invalid as exc:
         ctx.session.rollback()
         form = {"title": title, "body": body, "deadline": deadline}
@@ -128,5 +127,5 @@ def mission_finding(
 
 @router.post("/command/missions/{mission_id}/return", dependencies=[Depends(check_csrf)])
 def mission_return(mission_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    missions_service.close_mission(ctx, mission_id)
+    service.close_mission(ctx, mission_id)
     return RedirectResponse(f"/command/missions/{mission_id}", status_code=303)

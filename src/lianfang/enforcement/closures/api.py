@@ -8,7 +8,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import READ
-from lianfang.enforcement.closures import service as closures_service
+from lianfang.enforcement.closures import service
 from lianfang.enforcement.models import ClosureOrder
 from lianfang.enforcement.schemas import (
     ClosureIn,
@@ -22,7 +22,7 @@ router = APIRouter(prefix="/api/enforcement", tags=["enforcement"])
 
 @router.post("/closures", response_model=ClosureResult, status_code=201)
 def order_closure(body: ClosureIn, ctx: Ctx = Depends(staff_ctx)) -> ClosureResult:
-    order, closed = closures_service.order_closure(ctx, body.venue_kind, body.jurisdiction_id, body.reason)
+    order, closed = service.order_closure(ctx, body.venue_kind, body.jurisdiction_id, body.reason)
     return ClosureResult(order=ClosureOut.model_validate(order), closed_venue_ids=closed)
 
 
@@ -37,4 +37,4 @@ def list_closures(after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> li
 
 @router.post("/closures/{order_id}/lift", response_model=ClosureOut)
 def lift_closure(order_id: int, ctx: Ctx = Depends(staff_ctx)) -> ClosureOut:
-    return ClosureOut.model_validate(closures_service.lift_closure(ctx, order_id))
+    return ClosureOut.model_validate(service.lift_closure(ctx, order_id))

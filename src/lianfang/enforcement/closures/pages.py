@@ -10,8 +10,7 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.enforcement import rules
 from lianfang.enforcement.access import DECIDE
-from lianfang.enforcement.closures import exports as closures_exports
-from lianfang.enforcement.closures import service as closures_service
+from lianfang.enforcement.closures import exports, service
 from lianfang.enforcement.pages import problems_of, status_of
 from lianfang.venues.rules import KINDS as VENUE_KINDS
 
@@ -27,7 +26,7 @@ def _closures(
     after: int | None = None,
 ) -> Response:
     size = ctx.settings.page_size
-    orders = list(closures_exports.closures_list(ctx)(after, size + 1))
+    orders = list(exports.closures_list(ctx)(after, size + 1))
     next_url = f"/enforcement/closures?after={orders[size - 1].id}" if len(orders) > size else None
     return render(
         request,
@@ -56,9 +55,7 @@ def order_closure(
     request: Request, venue_kind: str = Form(""), reason: str = Form(""), ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
     try:
-        _order, closed = closures_service.order_closure(
-            ctx, venue_kind, ctx.actor.jurisdiction_id or 0, reason
-        )
+        _order, closed = service.order_closure(ctx, venue_kind, ctx.actor.jurisdiction_id or 0, reason)
     except DomainError as exc:
         ctx.session.rollback()
         return _closures(request, ctx, problems_of(exc), status_of(exc))
@@ -67,5 +64,5 @@ def order_closure(
 
 @router.post("/enforcement/closures/{order_id}/lift", dependencies=[Depends(check_csrf)])
 def lift_closure(order_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    closures_service.lift_closure(ctx, order_id)
+    service.lift_closure(ctx, order_id)
     return RedirectResponse("/enforcement/closures", status_code=303)

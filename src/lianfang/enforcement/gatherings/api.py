@@ -8,7 +8,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import staff_ctx
 from lianfang.enforcement import repository
 from lianfang.enforcement.access import READ, access_event
-from lianfang.enforcement.gatherings import service as gatherings_service
+from lianfang.enforcement.gatherings import service
 from lianfang.enforcement.inspections.api import page_size
 from lianfang.enforcement.models import RegisteredEvent
 from lianfang.enforcement.schemas import (
@@ -24,9 +24,7 @@ router = APIRouter(prefix="/api/enforcement", tags=["enforcement"])
 
 @router.post("/events", response_model=EventOut, status_code=201)
 def register_event(body: EventIn, ctx: Ctx = Depends(staff_ctx)) -> EventOut:
-    return EventOut.model_validate(
-        gatherings_service.register_event(ctx, gatherings_service.EventInput(**body.model_dump()))
-    )
+    return EventOut.model_validate(service.register_event(ctx, service.EventInput(**body.model_dump())))
 
 
 @router.get("/events", response_model=EventPage)
@@ -49,5 +47,5 @@ def get_event(event_id: int, ctx: Ctx = Depends(staff_ctx)) -> EventOut:
 @router.post("/events/{event_id}/decision", response_model=EventOut)
 def decide_event(event_id: int, body: DecisionIn, ctx: Ctx = Depends(staff_ctx)) -> EventOut:
     return EventOut.model_validate(
-        gatherings_service.decide_event(ctx, event_id, body.decision, body.new_date, body.note)
+        service.decide_event(ctx, event_id, body.decision, body.new_date, body.note)
     )

@@ -13,8 +13,7 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.enforcement import rules
 from lianfang.enforcement.access import DECIDE
-from lianfang.enforcement.gatherings import exports as gatherings_exports
-from lianfang.enforcement.gatherings import service as gatherings_service
+from lianfang.enforcement.gatherings import exports, service
 from lianfang.enforcement.pages import problems_of, status_of
 
 router = APIRouter(include_in_schema=False)
@@ -28,7 +27,7 @@ def _events(
     status: int = 200,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(gatherings_exports.events_list(ctx)(after, size + 1))
+    rows = list(exports.events_list(ctx)(after, size + 1))
     next_url = f"/enforcement/events?after={rows[size - 1].id}" if len(rows) > size else None
     return render(
         request,
@@ -72,11 +71,9 @@ def register_event(
         return _events(
             request, ctx, problems=[Problem("planned_date", "请填写日期", "give the date")], status=422
         )
-    data = gatherings_service.EventInput(
-        name, organiser, size, planned, ctx.actor.jurisdiction_id or 0, place
-    )
+    data = service.EventInput(name, organiser, size, planned, ctx.actor.jurisdiction_id or 0, place)
     try:
-        gatherings_service.register_event(ctx, data)
+        service.register_event(ctx, data)
     except DomainError as exc:
         ctx.session.rollback()
         return _events(request, ctx, problems=problems_of(exc), status=status_of(exc))
@@ -93,7 +90,7 @@ def decide_event(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        gatherings_service.decide_event(ctx, event_id, decision, _date(new_date), note)
+        service.decide_event(ctx, event_id, decision, _date(new_date), note)
     except DomainError as exc:
         ctx.session.rollback()
         if exc.status == 404:

@@ -21,7 +21,7 @@ from lianfang.enforcement.access import (
     RESPOND,
     access_inspection,
 )
-from lianfang.enforcement.inspections import exports as inspections_exports
+from lianfang.enforcement.inspections import exports
 from lianfang.enforcement.inspections import service as inspections
 from lianfang.enforcement.models import Finding, Violation
 from lianfang.enforcement.pages import problems_of, status_of
@@ -33,7 +33,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/enforcement")
 def desk(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
     size = ctx.settings.page_size
-    findings = list(inspections_exports.findings_list(ctx)(after, size + 1))
+    findings = list(exports.findings_list(ctx)(after, size + 1))
     next_url = f"/enforcement?after={findings[size - 1].id}" if len(findings) > size else None
     pending: list[Violation] = []
     if ctx.actor.can(READ):

@@ -20,13 +20,13 @@ from lianfang.enforcement import repository, rules
 from lianfang.enforcement.access import DECIDE, INSPECT
 from lianfang.enforcement.inspections import service as inspections
 from lianfang.enforcement.pages import problems_of, status_of
-from lianfang.enforcement.violations import exports as violations_exports
+from lianfang.enforcement.violations import exports
 from lianfang.enforcement.violations import service as violations
 from lianfang.people import repository as people_repository
 from lianfang.people.rules import id_hash, normalise_id_number
 
 router = APIRouter(include_in_schema=False)
-STATES = violations_exports.VIOLATION_STATES
+STATES = exports.VIOLATION_STATES
 NAMES: dict[str, Any] = {
     "categories": rules.CATEGORIES,
     "laws": rules.LAWS,
@@ -62,7 +62,7 @@ def violations_page(
 ) -> Response:
     state = state if state in STATES else ""
     size = ctx.settings.page_size
-    rows = list(violations_exports.violations_list(ctx, state, unit_id)(after, size + 1))
+    rows = list(exports.violations_list(ctx, state, unit_id)(after, size + 1))
     query = {k: v for k, v in {"state": state, "unit_id": unit_id}.items() if v}
     next_url = (
         "/enforcement/violations?" + urlencode(query | {"after": rows[size - 1].id})

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from lianfang.core.context import Ctx
 from lianfang.core.web import download, get_ctx, staff_ctx
 from lianfang.information import rules
-from lianfang.information.bulletins import exports as bulletins_exports
+from lianfang.information.bulletins import exports
 from lianfang.information.bulletins import service as bulletins
 from lianfang.information.schemas import (
     BriefingOut,
@@ -79,7 +79,7 @@ def briefing(bulletin_id: int, ctx: Ctx = Depends(staff_ctx)) -> BriefingOut:
 
 @router.get("/bulletins/{bulletin_id}/figures")
 def figures_export(bulletin_id: int, fmt: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    body, name = bulletins_exports.export_figures(ctx, bulletin_id, fmt)
+    body, name = exports.export_figures(ctx, bulletin_id, fmt)
     return download(body, fmt, name)
 
 

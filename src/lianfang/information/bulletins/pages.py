@@ -15,7 +15,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, NotFound, Problem
 from lianfang.core.web import check_csrf, download, get_ctx, render, staff_ctx
 from lianfang.information import rules
-from lianfang.information.bulletins import exports as bulletins_exports
+from lianfang.information.bulletins import exports
 from lianfang.information.bulletins import service as bulletins
 from lianfang.information.bulletins import views as figures
 from lianfang.information.models import Bulletin, PolicyPage
@@ -185,7 +185,7 @@ def briefing(request: Request, bulletin_id: int, ctx: Ctx = Depends(staff_ctx)) 
 
 @router.get("/information/bulletins/{bulletin_id}/figures")
 def figures_export(bulletin_id: int, fmt: str = "csv", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    body, name = bulletins_exports.export_figures(ctx, bulletin_id, fmt)
+    body, name = exports.export_figures(ctx, bulletin_id, fmt)
     return download(body, fmt, name)
 
 

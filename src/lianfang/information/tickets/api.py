@@ -20,7 +20,7 @@ from lianfang.information.schemas import (
     TicketOut,
     TicketPage,
 )
-from lianfang.information.tickets import exports as tickets_exports
+from lianfang.information.tickets import exports
 from lianfang.information.tickets import service as tickets
 
 router = APIRouter(prefix="/api/information", tags=["information"])
@@ -58,7 +58,7 @@ def list_tickets(
 def tickets_export(
     fmt: str = "csv", ticket_class: str | None = None, ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
-    return tickets_exports.export_tickets(ctx, fmt, ticket_class or None)
+    return exports.export_tickets(ctx, fmt, ticket_class or None)
 
 
 @router.get("/tickets/{ticket_id}", response_model=TicketOut)

@@ -18,7 +18,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
 from lianfang.core.web import check_csrf, export_download, render, staff_ctx
 from lianfang.information import rules
-from lianfang.information.tickets import exports as tickets_exports
+from lianfang.information.tickets import exports
 from lianfang.information.tickets import service as tickets
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
@@ -66,7 +66,7 @@ def ticket_list(
 
 @router.get("/information/tickets/export")
 def ticket_export(fmt: str = "csv", ticket_class: str = "", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return tickets_exports.export_tickets(ctx, fmt, ticket_class or None)
+    return exports.export_tickets(ctx, fmt, ticket_class or None)
 
 
 def _form(

@@ -12,7 +12,7 @@ from lianfang.people.rules import mask_name
 from lianfang.testing import repository
 from lianfang.testing.access import READ, access_round
 from lianfang.testing.rounds import refresh as progress
-from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.rounds import service
 from lianfang.testing.schemas import (
     AreaMode,
     AreaRead,
@@ -42,7 +42,7 @@ def list_rounds(before: int | None = None, limit: int = 50, ctx: Ctx = Depends(s
 @router.post("/rounds", status_code=201, response_model=RoundRead)
 def order_round(body: RoundCreate, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
     """Order a round over a jurisdiction subtree (deadline 24 h by default; expected from the registry)."""
-    data = rounds_service.RoundInput(
+    data = service.RoundInput(
         body.name,
         body.area_jurisdiction_id,
         body.default_mode,
@@ -51,7 +51,7 @@ def order_round(body: RoundCreate, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
         tuple(body.areas),
         tuple(z.to_area() for z in body.zones),
     )
-    return RoundRead.model_validate(rounds_service.order_round(ctx, data))
+    return RoundRead.model_validate(service.order_round(ctx, data))
 
 
 @router.get("/rounds/{round_id}", response_model=RoundRead)
@@ -62,14 +62,14 @@ def get_round(round_id: int, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
 
 @router.post("/rounds/{round_id}/areas", response_model=AreaMode)
 def set_area(round_id: int, body: AreaMode, ctx: Ctx = Depends(staff_ctx)) -> AreaMode:
-    area = rounds_service.set_area_mode(ctx, round_id, body.jurisdiction_id, body.mode)
+    area = service.set_area_mode(ctx, round_id, body.jurisdiction_id, body.mode)
     return AreaMode(jurisdiction_id=area.jurisdiction_id, mode=area.mode)
 
 
 @router.post("/rounds/{round_id}/zones", response_model=list[AreaRead])
 def set_zones(round_id: int, body: ZonesIn, ctx: Ctx = Depends(staff_ctx)) -> list[AreaRead]:
     """Zones of a round with their pooling mode (by kind unless given); re-sending a zone updates it."""
-    stored = rounds_service.set_zones(ctx, round_id, [z.to_area() for z in body.zones])
+    stored = service.set_zones(ctx, round_id, [z.to_area() for z in body.zones])
     return [AreaRead.model_validate(a) for a in stored]
 
 
@@ -83,7 +83,7 @@ def list_areas(round_id: int, ctx: Ctx = Depends(staff_ctx)) -> list[AreaRead]:
 
 @router.post("/rounds/{round_id}/close", response_model=RoundRead)
 def close_round(round_id: int, ctx: Ctx = Depends(staff_ctx)) -> RoundRead:
-    return RoundRead.model_validate(rounds_service.close_round(ctx, round_id))
+    return RoundRead.model_validate(service.close_round(ctx, round_id))
 
 
 def _tally(t: progress.Tally) -> TallyRead:

@@ -17,7 +17,7 @@ from lianfang.testing import repository, rules
 from lianfang.testing.access import READ, access_round
 from lianfang.testing.pages import hub_page, int_or_none, local_time, render_testing
 from lianfang.testing.rounds import refresh as progress
-from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.rounds import service
 
 router = APIRouter(include_in_schema=False)
 
@@ -32,8 +32,8 @@ def order_round(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        data = rounds_service.RoundInput(name, area_jurisdiction_id, default_mode, local_time(deadline))
-        item = rounds_service.order_round(ctx, data)
+        data = service.RoundInput(name, area_jurisdiction_id, default_mode, local_time(deadline))
+        item = service.order_round(ctx, data)
     except Invalid as exc:
         ctx.session.rollback()
         return hub_page(request, ctx, None, list(exc.problems), 422)

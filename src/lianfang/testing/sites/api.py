@@ -14,25 +14,23 @@ from lianfang.testing.schemas import (
     TeamCreate,
     TeamRead,
 )
-from lianfang.testing.sites import service as sites_service
+from lianfang.testing.sites import service
 
 router = APIRouter(prefix="/api/testing", tags=["testing"])
 
 
 @router.post("/sites", status_code=201, response_model=SiteRead)
 def create_site(body: SiteCreate, ctx: Ctx = Depends(staff_ctx)) -> SiteRead:
-    return SiteRead.model_validate(
-        sites_service.create_site(ctx, body.name, body.jurisdiction_id, body.address)
-    )
+    return SiteRead.model_validate(service.create_site(ctx, body.name, body.jurisdiction_id, body.address))
 
 
 @router.post("/sites/{site_id}/teams", status_code=201, response_model=TeamRead)
 def create_team(site_id: int, body: TeamCreate, ctx: Ctx = Depends(staff_ctx)) -> TeamRead:
-    return TeamRead.model_validate(sites_service.create_team(ctx, site_id, body.name))
+    return TeamRead.model_validate(service.create_team(ctx, site_id, body.name))
 
 
 @router.post("/labs", status_code=201, response_model=LabRead)
 def create_lab(body: LabCreate, ctx: Ctx = Depends(staff_ctx)) -> LabRead:
     return LabRead.model_validate(
-        sites_service.create_lab(ctx, body.name, body.jurisdiction_id, body.daily_capacity)
+        service.create_lab(ctx, body.name, body.jurisdiction_id, body.daily_capacity)
     )

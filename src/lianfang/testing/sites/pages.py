@@ -9,7 +9,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid
 from lianfang.core.web import check_csrf, staff_ctx
 from lianfang.testing.pages import hub_page
-from lianfang.testing.sites import service as sites_service
+from lianfang.testing.sites import service
 
 router = APIRouter(include_in_schema=False)
 
@@ -23,7 +23,7 @@ def create_site(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        sites_service.create_site(ctx, name, jurisdiction_id, address)
+        service.create_site(ctx, name, jurisdiction_id, address)
     except Invalid as exc:
         ctx.session.rollback()
         return hub_page(request, ctx, None, list(exc.problems), 422)
@@ -39,7 +39,7 @@ def create_lab(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     try:
-        sites_service.create_lab(ctx, name, jurisdiction_id, daily_capacity)
+        service.create_lab(ctx, name, jurisdiction_id, daily_capacity)
     except Invalid as exc:
         ctx.session.rollback()
         return hub_page(request, ctx, None, list(exc.problems), 422)

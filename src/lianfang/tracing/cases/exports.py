@@ -11,7 +11,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.web import export_download, keyset_batches, staff_ctx
 from lianfang.tracing import repository, rules
 from lianfang.tracing.access import READ
-from lianfang.tracing.cases import views as cases_views
+from lianfang.tracing.cases import views
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,7 +36,7 @@ def case_export(format: str = "csv", status: str = "", ctx: Ctx = Depends(staff_
         for batch in batches:
             people = repository.persons_by_ids(ctx.session, [c.person_id for c in batch])
             for c in batch:
-                p = cases_views.person_label(people.get(c.person_id))
+                p = views.person_label(people.get(c.person_id))
                 row = [c.code, p["name"], p["id_masked"], c.classification, c.status, c.found_by]
                 yield [*row, iso_text(c.reported_at)]
 

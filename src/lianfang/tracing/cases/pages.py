@@ -19,8 +19,7 @@ from lianfang.people.models import Person
 from lianfang.people.rules import id_hash, normalise_id_number
 from lianfang.tracing import repository, rules
 from lianfang.tracing.access import READ
-from lianfang.tracing.cases import service
-from lianfang.tracing.cases import views as cases_views
+from lianfang.tracing.cases import service, views
 
 router = APIRouter(include_in_schema=False)
 
@@ -84,7 +83,7 @@ def _list_view(
         next_url=next_url,
         problems=problems or [],
         form=form or {},
-        label=cases_views.person_label,
+        label=views.person_label,
     )
 
 

@@ -14,7 +14,7 @@ from lianfang.tracing import repository
 from lianfang.tracing.access import READ, access_case
 from lianfang.tracing.contacts import service as contacts
 from lianfang.tracing.investigation import hot as fast
-from lianfang.tracing.investigation import views as investigation_views
+from lianfang.tracing.investigation import views
 from lianfang.tracing.schemas import (
     ContactAdd,
     DecideBody,
@@ -27,7 +27,7 @@ router = APIRouter(prefix="/api/tracing", tags=["tracing"])
 def case_timeline(case_id: int, ctx: Ctx = Depends(staff_ctx)) -> list[dict[str, Any]]:
     ctx.actor.require(READ)
     case = access_case(ctx.session, ctx.actor, case_id)
-    return [item.__dict__ for item in investigation_views.timeline(ctx, case)]
+    return [item.__dict__ for item in views.timeline(ctx, case)]
 
 
 @router.get("/cases/{case_id}/proposals")
@@ -59,7 +59,7 @@ def case_contacts(
     ctx.actor.require(READ)
     case = access_case(ctx.session, ctx.actor, case_id)
     limit = max(1, min(limit, 2000))
-    rows = investigation_views.contacts(ctx, case, category or None, status or None, after, limit + 1)
+    rows = views.contacts(ctx, case, category or None, status or None, after, limit + 1)
     audit.record(
         ctx, "tracing.case.contacts", "tracing_case", case.id, case.jurisdiction_path, count=len(rows)
     )
@@ -96,7 +96,7 @@ def case_requests(
     rows = repository.requests_page(ctx.session, case.id, after, limit + 1)
     more = len(rows) > limit
     return {
-        "items": investigation_views.requests(ctx, rows[:limit]),
+        "items": views.requests(ctx, rows[:limit]),
         "next_after": rows[limit - 1].id if more else None,
-        "tallies": investigation_views.request_tallies(ctx, case),
+        "tallies": views.request_tallies(ctx, case),
     }

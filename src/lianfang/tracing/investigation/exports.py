@@ -13,7 +13,7 @@ from lianfang.tracing import repository, rules
 from lianfang.tracing.access import READ, access_case
 from lianfang.tracing.cases.exports import iso_text
 from lianfang.tracing.cases.pages import render_tracing
-from lianfang.tracing.investigation import views as investigation_views
+from lianfang.tracing.investigation import views
 from lianfang.tracing.models import TracingRequest
 
 router = APIRouter(include_in_schema=False)
@@ -56,7 +56,7 @@ def contact_export(
     kind = category if category in rules.CATEGORIES else None
     state = status if status in rules.CONTACT_STATUSES else None
     batches = keyset_batches(
-        lambda after, n: investigation_views.contacts(ctx, case, kind, state, after, n), lambda c: c["id"]
+        lambda after, n: views.contacts(ctx, case, kind, state, after, n), lambda c: c["id"]
     )
     keys = ("id", "name", "id_masked", "place", "degree", "category", "reason", "rule")
     lines = (
@@ -96,7 +96,7 @@ def request_export(case_id: int, format: str = "csv", ctx: Ctx = Depends(staff_c
             iso_text(r["done_at"]),
         ]
         for batch in batches
-        for r in investigation_views.requests(ctx, batch)
+        for r in views.requests(ctx, batch)
     )
     return export_download(
         ctx,

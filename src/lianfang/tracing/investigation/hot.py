@@ -23,7 +23,7 @@ from lianfang.core.errors import invalid
 from lianfang.core.hot import Actors, HotEndpoint
 from lianfang.core.jobs import Runtime
 from lianfang.tracing.access import READ, access_case
-from lianfang.tracing.investigation import views as investigation_views
+from lianfang.tracing.investigation import views
 
 PATH = "/api/tracing/cases/{case_id}/proposals"
 
@@ -32,7 +32,7 @@ def proposals_body(ctx: Ctx, case_id: int) -> bytes:
     """The case's first-degree proposals as JSON, for an actor who may read the case; audited."""
     ctx.actor.require(READ)
     case = access_case(ctx.session, ctx.actor, case_id)
-    items = investigation_views.proposals(ctx, case)
+    items = views.proposals(ctx, case)
     audit.record(
         ctx, "tracing.case.proposals", "tracing_case", case.id, case.jurisdiction_path, count=len(items)
     )

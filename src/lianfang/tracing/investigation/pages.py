@@ -19,7 +19,7 @@ from lianfang.tracing.cases import service
 from lianfang.tracing.cases import views as cases_views
 from lianfang.tracing.cases.pages import form_time, render_tracing
 from lianfang.tracing.contacts import service as contacts
-from lianfang.tracing.investigation import views as investigation_views
+from lianfang.tracing.investigation import views
 
 router = APIRouter(include_in_schema=False)
 
@@ -47,7 +47,7 @@ def _case_view(
     category = wanted.get("category", "") if wanted.get("category") in rules.CATEGORIES else ""
     status = wanted.get("status", "") if wanted.get("status") in rules.CONTACT_STATUSES else ""
     after = int(wanted["after"]) if wanted.get("after", "").isdigit() else None
-    rows = investigation_views.contacts(ctx, case, category or None, status or None, after, CONTACT_PAGE + 1)
+    rows = views.contacts(ctx, case, category or None, status or None, after, CONTACT_PAGE + 1)
     query = {"category": category, "status": status}
     next_url = None
     if len(rows) > CONTACT_PAGE:
@@ -62,18 +62,16 @@ def _case_view(
         case=case,
         person=cases_views.person_label(person),
         window=(start, end),
-        timeline=investigation_views.timeline(ctx, case),
-        trips=investigation_views.trip_summary(ctx, case),
+        timeline=views.timeline(ctx, case),
+        trips=views.trip_summary(ctx, case),
         contacts=rows,
         counts=counts,
         total=sum(counts.values()),
         proposed_count=sum(n for (_c, st), n in counts.items() if st == "proposed"),
         filters=query,
         next_url=next_url,
-        requests=investigation_views.requests(
-            ctx, repository.latest_requests(ctx.session, case.id, REQUEST_PAGE)
-        ),
-        request_tallies=investigation_views.request_tallies(ctx, case),
+        requests=views.requests(ctx, repository.latest_requests(ctx.session, case.id, REQUEST_PAGE)),
+        request_tallies=views.request_tallies(ctx, case),
         exposures=repository.exposures(ctx.session, case.id),
         verbs_allowed=[v for v, (sources, _t, _n) in rules.CASE_VERBS.items() if case.status in sources],
         can_write=ctx.actor.can("tracing.write"),

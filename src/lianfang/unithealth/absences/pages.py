@@ -10,7 +10,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem
 from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.unithealth import repository, rules
-from lianfang.unithealth.absences import exports as absences_exports
+from lianfang.unithealth.absences import exports
 from lianfang.unithealth.absences import service as absences
 from lianfang.unithealth.access import REPORT, readable_unit
 from lianfang.unithealth.exports import day_of
@@ -30,7 +30,7 @@ def _absences(
     after: int | None = None,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(absences_exports.absences_list(ctx, unit)(after, size + 1))
+    rows = list(exports.absences_list(ctx, unit)(after, size + 1))
     next_url = (
         f"/unithealth/units/{unit.id}/absences?after={rows[size - 1][0].id}" if len(rows) > size else None
     )
@@ -89,7 +89,7 @@ async def report_absence(request: Request, unit_id: int, ctx: Ctx = Depends(staf
 @router.get("/unithealth/alerts")
 def alerts_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
     size = ctx.settings.page_size
-    rows = list(absences_exports.alerts_list(ctx)(after, size + 1))
+    rows = list(exports.alerts_list(ctx)(after, size + 1))
     next_url = f"/unithealth/alerts?after={rows[size - 1][0].id}" if len(rows) > size else None
     return render(
         request, "unithealth/alerts.html", rows=rows[:size], next_url=next_url, symptoms=rules.SYMPTOMS

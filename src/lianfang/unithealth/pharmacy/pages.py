@@ -11,7 +11,7 @@ from lianfang.core.web import check_csrf, render, staff_ctx
 from lianfang.unithealth import rules
 from lianfang.unithealth.access import REPORT, readable_unit
 from lianfang.unithealth.pages import form_problems
-from lianfang.unithealth.pharmacy import exports as pharmacy_exports
+from lianfang.unithealth.pharmacy import exports
 from lianfang.unithealth.pharmacy import service as pharmacy
 from lianfang.units.models import Unit
 
@@ -28,7 +28,7 @@ def _sales(
     after: int | None = None,
 ) -> Response:
     size = ctx.settings.page_size
-    rows = list(pharmacy_exports.sales_list(ctx, unit)(after, size + 1))
+    rows = list(exports.sales_list(ctx, unit)(after, size + 1))
     next_url = f"/unithealth/units/{unit.id}/sales?after={rows[size - 1].id}" if len(rows) > size else None
     return render(
         request,

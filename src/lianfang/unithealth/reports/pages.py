@@ -16,7 +16,7 @@ from lianfang.core.web import apply_selection, check_csrf, render, staff_ctx
 from lianfang.unithealth import repository, rules
 from lianfang.unithealth.access import REPORT, readable_unit
 from lianfang.unithealth.exports import day_of
-from lianfang.unithealth.reports import exports as reports_exports
+from lianfang.unithealth.reports import exports
 from lianfang.unithealth.reports import service as reports
 from lianfang.units.models import Unit
 from lianfang.units.rules import KINDS as UNIT_KINDS
@@ -118,7 +118,7 @@ def missing_page(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     day = day_of(report_date, ctx)
-    place, fetch = reports_exports.missing_list(ctx, jurisdiction_id, day)
+    place, fetch = exports.missing_list(ctx, jurisdiction_id, day)
     size = ctx.settings.page_size
     rows = list(fetch(after, size + 1))
     next_url = None
@@ -127,7 +127,7 @@ def missing_page(
         next_url = "/unithealth/missing?" + urlencode(
             params | ({"jurisdiction_id": place.id} if place else {})
         )
-    filed = list(reports_exports.reports_list(ctx, jurisdiction_id, day)[1](None, 51))
+    filed = list(exports.reports_list(ctx, jurisdiction_id, day)[1](None, 51))
     return render(
         request,
         "unithealth/missing.html",

@@ -21,8 +21,7 @@ from lianfang.units.schemas import (
     MemberRead,
     MemberUpdate,
 )
-from lianfang.units.staff import exports as staff_exports
-from lianfang.units.staff import imports as staff_imports
+from lianfang.units.staff import exports, imports
 from lianfang.units.staff import service as staff
 
 router = APIRouter(prefix="/api/units", tags=["units"])
@@ -57,7 +56,7 @@ def import_staff(
 ) -> dict[str, Any]:
     """CSV / XLSX with columns unit_code, id_number, role[, group_name, via_unit_code]."""
     content = read_upload(file)
-    return staff_imports.import_staff(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
+    return imports.import_staff(ctx, file.filename or "upload.csv", content, dry_run).as_dict()
 
 
 @router.get("/{unit_id}/staff", response_model=MemberPage)
@@ -86,7 +85,7 @@ def export_staff(
     unit_id: int, format: str = "csv", include_ended: bool = False, ctx: Ctx = Depends(staff_ctx)
 ) -> Response:
     return download(
-        staff_exports.export_staff(ctx, unit_id, format, include_ended), format, f"unit-{unit_id}-staff"
+        exports.export_staff(ctx, unit_id, format, include_ended), format, f"unit-{unit_id}-staff"
     )
 
 
