@@ -18,8 +18,8 @@ from sqlalchemy import text
 
 from bench.common import fresh_postgres
 from lianfang.accounts import service as accounts_service
-from lianfang.checkins import codes
-from lianfang.checkins.partitions import ensure_scan_partitions
+from lianfang.checkins.codes import service as codes
+from lianfang.checkins.partitions.repository import ensure_scan_partitions
 from lianfang.checkins.rules import partition_days
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM, Actor
@@ -30,8 +30,7 @@ from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
 from lianfang.jurisdictions import service as jurisdictions_service
-from lianfang.people.identity import id_hash
-from lianfang.people.rules import id_check_character, mask_id
+from lianfang.people.rules import id_check_character, id_hash, mask_id
 from lianfang.venues import service as venues_service
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,7 +27,7 @@ from bench.travel_reflag import settings_for
 from lianfang.accounts import service as accounts_service
 from lianfang.analytics import refresh
 from lianfang.app import build_runtime, create_app
-from lianfang.checkins.partitions import ensure_scan_partitions
+from lianfang.checkins.partitions.repository import ensure_scan_partitions
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx

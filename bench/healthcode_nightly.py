@@ -35,7 +35,8 @@ from lianfang.core.clock import local_date, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
-from lianfang.healthcodes import nightly, rules
+from lianfang.healthcodes import rules
+from lianfang.healthcodes.status import tasks as nightly
 
 PERSONS = int(os.environ.get("HC_BENCH_PERSONS", "1000000"))
 DUE = int(os.environ.get("HC_BENCH_DUE", "100000"))

@@ -109,7 +109,8 @@ def build(directory: Path) -> World:
     from lianfang.core.db import make_engine, make_session_factory, transaction
     from lianfang.core.events import EventBus
     from lianfang.core.migrate import upgrade
-    from lianfang.healthcodes import keys, tokens
+    from lianfang.healthcodes.qr import rules as tokens
+    from lianfang.healthcodes.qr import service as keys
     from lianfang.jurisdictions import service as jurisdictions_service
 
     keys_ = {"secret_key": new_secret(), "data_key": new_fernet_key(), "lookup_key": new_secret()}

@@ -19,7 +19,8 @@ from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
 from lianfang.jurisdictions import service as jurisdictions_service
-from lianfang.testing import service as testing_service
+from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.sites import service as sites_service
 
 PASSWORD = "bench-password-1"  # noqa: S105 (a throwaway account in a throwaway database)
 
@@ -77,9 +78,9 @@ def build(name: str, n_people: int, n_communities: int = 20) -> World:
             {"ids": world.community_ids, "paths": paths, "n": n_communities, "last": n_people - 1},
         )
         world.first_person = int(session.execute(text("SELECT min(id) FROM people")).scalar_one())
-        site = testing_service.create_site(ctx, "建外第1采样点", communities[0].id)
-        lab = testing_service.create_lab(ctx, "朝阳区疾控实验室", district.id, 10_000_000)
-        item = testing_service.order_round(ctx, testing_service.RoundInput("第1轮", district.id, "pool10"))
+        site = sites_service.create_site(ctx, "建外第1采样点", communities[0].id)
+        lab = sites_service.create_lab(ctx, "朝阳区疾控实验室", district.id, 10_000_000)
+        item = rounds_service.order_round(ctx, rounds_service.RoundInput("第1轮", district.id, "pool10"))
         user = accounts_service.create_user(ctx, "benchlab", "检测机构", PASSWORD, "lab", district.id)
         world.token = accounts_service.issue_api_token(ctx, user.id, "bench")
         world.site_id, world.site_path, world.lab_id, world.round_id = (

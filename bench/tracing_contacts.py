@@ -41,7 +41,7 @@ from bench.checkins_world import free_port, start
 from bench.common import Report, existing_postgres, fresh_postgres, median_ms
 from lianfang.accounts import service as accounts_service
 from lianfang.app import create_app
-from lianfang.checkins.partitions import partition_name
+from lianfang.checkins.partitions.repository import partition_name
 from lianfang.checkins.rules import scan_bounds
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM
@@ -53,8 +53,9 @@ from lianfang.core.events import EventBus
 from lianfang.core.jobs import Runtime
 from lianfang.core.migrate import upgrade
 from lianfang.jurisdictions import service as jurisdictions_service
-from lianfang.tracing import contacts, service
 from lianfang.tracing import tasks as tracing_tasks
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 
 DAYS = 14
 PER_VENUE_DAY = 350

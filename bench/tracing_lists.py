@@ -35,7 +35,7 @@ from lianfang.core.crypto import new_fernet_key, new_secret
 from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
-from lianfang.tracing.contacts import BULK_MAX
+from lianfang.tracing.contacts.service import BULK_MAX
 
 RUNS = 15
 CASES, BIG, OTHERS, PER_OTHER = 2_000, 20_000, 1_000, 80

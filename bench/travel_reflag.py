@@ -36,7 +36,8 @@ from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
-from lianfang.travel import flags, repository, rules
+from lianfang.travel import repository, rules
+from lianfang.travel.flags import service as flags
 from lianfang.travel.models import TravelFlag
 
 RECORDS = int(os.environ.get("TRAVEL_BENCH_RECORDS", "5000000"))

@@ -26,7 +26,8 @@ from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine
 from lianfang.core.events import EventBus
 from lianfang.core.migrate import upgrade
-from lianfang.vaccination import coverage, refresh, service
+from lianfang.vaccination import refresh, service
+from lianfang.vaccination import views as coverage
 
 PERSONS = int(os.environ.get("VACC_BENCH_PERSONS", "1000000"))
 COMMUNITIES = 200

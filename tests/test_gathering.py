@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from lianfang.core.context import Ctx
-from lianfang.healthcodes import service
 from lianfang.healthcodes.models import HealthStatus, HealthStatusChange
+from lianfang.healthcodes.status import service
 from tests.factories.accounts import bearer
 from tests.factories.tracing import make_scene
 

@@ -171,13 +171,13 @@ def import_command(
 
 def _register_plugins() -> None:
     from lianfang.analytics import cli as analytics_cli
-    from lianfang.healthcodes import cli as healthcodes_cli
-    from lianfang.healthcodes import key_cli as healthcodes_key_cli
+    from lianfang.healthcodes.qr import cli as healthcodes_key_cli
+    from lianfang.healthcodes.status import cli as healthcodes_cli
     from lianfang.interop.dcc import cli as dcc_cli
     from lianfang.interop.fhir import cli as fhir_cli
     from lianfang.sim import cli as sim_cli
     from lianfang.sim import tracing_recall
-    from lianfang.testing import cli as testing_cli
+    from lianfang.testing.pooling import cli as testing_cli
     from lianfang.tracing import cli as tracing_cli
 
     analytics_cli.register(app)

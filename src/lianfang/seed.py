@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lianfang.accounts import service as accounts
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.accounts.models import User
 from lianfang.assignments.service import issue_assignment
 from lianfang.command.demo import seed_command
@@ -28,7 +28,7 @@ from lianfang.core.errors import DomainError
 from lianfang.core.events import EventBus
 from lianfang.core.tabular import ImportReport
 from lianfang.enforcement.demo import seed_enforcement
-from lianfang.healthcodes import service as healthcodes_service
+from lianfang.healthcodes.status import service as healthcodes_service
 from lianfang.information.demo import seed_information
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions import service as jurisdictions
@@ -42,13 +42,14 @@ from lianfang.sim.travel_demo import demo_travel
 from lianfang.sim.truth_queries import latest_run
 from lianfang.sim.vaccination_demo import demo_vaccination
 from lianfang.testing.demo import seed_testing
-from lianfang.travel import places_package
 from lianfang.travel.imports import import_travel
-from lianfang.travel.places import import_places
+from lianfang.travel.places import imports as places_package
+from lianfang.travel.places.imports import import_places
 from lianfang.unithealth.demo import seed_unit_health
 from lianfang.units import service as units_service
-from lianfang.units.imports import import_staff, import_units
+from lianfang.units.imports import import_units
 from lianfang.units.models import Unit
+from lianfang.units.staff.imports import import_staff
 from lianfang.vaccination.imports import import_vaccinations
 from lianfang.venues import service as venues_service
 from lianfang.venues.imports import import_venues

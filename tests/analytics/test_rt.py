@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from lianfang.analytics.rt import (
+from lianfang.analytics.rules import (
     QUANTILES,
     discretised_si,
     estimate_rt,

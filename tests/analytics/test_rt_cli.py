@@ -11,7 +11,7 @@ import typer
 from typer.testing import CliRunner
 
 from lianfang.analytics.cli import register
-from lianfang.analytics.rt import estimate_rt_parametric
+from lianfang.analytics.rules import estimate_rt_parametric
 
 from .test_rt import FLU2009_I
 

@@ -6,7 +6,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.assignments import rules, service
 from lianfang.assignments.models import Assignment
 from lianfang.assignments.repository import my_work_counts

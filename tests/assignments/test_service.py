@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.assignments import rules, service
 from lianfang.assignments.events import AssignmentIssued
 from lianfang.assignments.models import AssignmentEvidence

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lianfang.checkins.lookup import forget_codes
 from lianfang.checkins.models import Scan
+from lianfang.checkins.scans.views import forget_codes
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, make_user
 from tests.factories.checkins import make_place, scan_body, visitor

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from lianfang.checkins import ingest
+from lianfang.checkins.ingest import service as ingest
 from lianfang.checkins.models import Scan
 from lianfang.core.audit import AuditEntry
 from tests.factories.accounts import bearer, make_user

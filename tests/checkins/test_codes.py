@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from lianfang.checkins import codes, status
+from lianfang.checkins.codes import service as codes
 from lianfang.checkins.models import Registrar, VenueCode
 from lianfang.checkins.rules import Status
+from lianfang.checkins.scans import ports as status
 from lianfang.core.audit import AuditEntry
 from lianfang.core.errors import Invalid
 from lianfang.core.jobs import tick

@@ -16,7 +16,7 @@ from http.client import HTTPConnection
 from pathlib import Path
 
 from lianfang.accounts import service as accounts_service
-from lianfang.checkins import codes
+from lianfang.checkins.codes import service as codes
 from lianfang.config import Settings
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import utcnow

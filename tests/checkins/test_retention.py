@@ -11,15 +11,15 @@ from datetime import datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from lianfang.checkins.partitions import (
+from lianfang.checkins.partitions.repository import (
     drop_expired,
     ensure_scan_partitions,
     existing_partitions,
     is_postgres,
 )
 from lianfang.checkins.rules import PARTITIONS_AHEAD, oldest_day
+from lianfang.checkins.scans.writer import ScanRow, write_rows
 from lianfang.checkins.tasks import PARTITION_SECONDS, maintain_partitions
-from lianfang.checkins.writer import ScanRow, write_rows
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.jobs import tick

@@ -9,10 +9,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from lianfang.checkins import status
-from lianfang.checkins.lookup import forget_codes
 from lianfang.checkins.models import Scan
 from lianfang.checkins.rules import Status
+from lianfang.checkins.scans import ports as status
+from lianfang.checkins.scans.views import forget_codes
 from lianfang.core.crypto import vault
 from lianfang.core.jobs import Job
 from tests.factories.accounts import bearer, csrf_of, page_login

@@ -7,10 +7,10 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 
-from lianfang.checkins.partitions import ensure_scan_partitions, is_postgres
-from lianfang.checkins.repository import scans_at_venue, scans_of_person
+from lianfang.checkins.partitions.repository import ensure_scan_partitions, is_postgres
 from lianfang.checkins.rules import MAX_STAY, scan_date
-from lianfang.checkins.writer import ScanRow, write_rows
+from lianfang.checkins.scans.repository import scans_at_venue, scans_of_person
+from lianfang.checkins.scans.writer import ScanRow, write_rows
 from lianfang.core.clock import SHANGHAI
 
 T0 = datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)

@@ -11,11 +11,10 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from lianfang.checkins import status
-from lianfang.checkins.async_writer import AsyncGroupWriter
 from lianfang.checkins.models import Scan
 from lianfang.checkins.rules import NOT_AVAILABLE, Status, scan_date
-from lianfang.checkins.writer import GroupCommitWriter, ScanRow
+from lianfang.checkins.scans import ports as status
+from lianfang.checkins.scans.writer import AsyncGroupWriter, GroupCommitWriter, ScanRow
 from lianfang.core.errors import Invalid
 from lianfang.core.events import EventBus
 from tests.factories.checkins import visitor

@@ -8,9 +8,11 @@ import re
 from sqlalchemy import select
 
 from lianfang.assignments.models import Assignment
-from lianfang.command import operations, organisation, service
-from lianfang.command.board import refresh
+from lianfang.command.board.refresh import refresh
+from lianfang.command.incidents import service as incidents_service
+from lianfang.command.meetings import service as meetings_service
 from lianfang.command.models import CommandBody, Directive, Force, Incident, Mission, Responsibility
+from lianfang.command.organisation import service as organisation
 from tests.factories.accounts import csrf_of, page_login
 from tests.factories.command import CommandCast
 from tests.factories.units import make_unit
@@ -241,10 +243,10 @@ def test_four_party_responsibility_on_units_and_venues(ctx, client, new_client, 
 
 def test_every_page_renders_in_english_too(ctx, client):
     cast = CommandCast(ctx)
-    incident = operations.report_incident(
+    incident = incidents_service.report_incident(
         ctx, jurisdiction_id=cast.chaoyang.id, occurred_at=ctx.now, place="某地", summary="情况"
     )
-    service.issue_directive(ctx, title="x", district_ids=[cast.chaoyang.id])
+    meetings_service.issue_directive(ctx, title="x", district_ids=[cast.chaoyang.id])
     page_login(client, cast.office)
     for url in (
         "/command",
@@ -267,7 +269,7 @@ def session_items(ctx):
 
 
 def test_the_demo_organisation_loads_once(ctx, client):
-    from lianfang.accounts.auth import staff_actor
+    from lianfang.accounts.access import staff_actor
     from lianfang.command.demo import seed_command
     from tests.factories.accounts import make_user
     from tests.factories.jurisdictions import make_city

@@ -8,8 +8,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lianfang.assignments.models import Assignment
-from lianfang.command import operations, organisation, service
+from lianfang.command.incidents import service as incidents_service
+from lianfang.command.meetings import service as meetings_service
 from lianfang.command.models import BoardCount, BoardDay
+from lianfang.command.organisation import service as organisation
 from lianfang.command.tasks import REFRESH_SECONDS
 from lianfang.core.clock import local_date
 from lianfang.core.jobs import Job, tick
@@ -33,7 +35,9 @@ def test_a_deadline_missed_while_the_worker_was_down_escalates_and_reaches_the_b
 ):
     cast = CommandCast(ctx)
     organisation.set_leader(ctx, cast.chaoyang.id, "联系市领导", "副市长", cast.leader.username)
-    directive = service.issue_directive(ctx, title="封控小区物资保障", district_ids=[cast.chaoyang.id])
+    directive = meetings_service.issue_directive(
+        ctx, title="封控小区物资保障", district_ids=[cast.chaoyang.id]
+    )
     item_id = session.scalar(select(Assignment.id).where(Assignment.subject_id == str(directive.id)))
     session.commit()
 
@@ -61,7 +65,7 @@ def test_a_deadline_missed_while_the_worker_was_down_escalates_and_reaches_the_b
 
 def test_the_board_history_fills_the_days_the_worker_missed(ctx, runtime, session):
     cast = CommandCast(ctx)
-    service.issue_directive(ctx, title="今日任务", district_ids=[cast.chaoyang.id, cast.haidian.id])
+    meetings_service.issue_directive(ctx, title="今日任务", district_ids=[cast.chaoyang.id, cast.haidian.id])
     session.commit()
     _run(runtime, ctx.now)
     first = set(session.scalars(select(BoardDay.day).where(BoardDay.key_type == "total")))
@@ -83,7 +87,7 @@ def test_the_board_history_fills_the_days_the_worker_missed(ctx, runtime, sessio
 
 def test_an_overdue_incident_follow_up_escalates_to_the_city(ctx, runtime, session):
     cast = CommandCast(ctx)
-    incident = operations.report_incident(
+    incident = incidents_service.report_incident(
         ctx,
         jurisdiction_id=cast.chaoyang.id,
         occurred_at=ctx.now - HOUR,

@@ -8,8 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lianfang.assignments.models import Assignment
-from lianfang.control import monitoring
 from lianfang.control.models import ControlOrder, HealthReport
+from lianfang.control.monitoring import service as monitoring
 from lianfang.core.clock import local_date
 from tests.factories.accounts import bearer
 from tests.factories.control import result
@@ -113,7 +113,7 @@ def test_a_resident_reports_on_their_own_order_only(ctx, client, new_client, ses
 def test_a_secondary_contact_is_released_only_after_the_linked_contacts_two_negatives(
     ctx, client, monkeypatch
 ):
-    from lianfang.control import orders
+    from lianfang.control import service as orders
 
     scene = make_scene(ctx)
     monkeypatch.setattr(ctx.settings, "control_edition", "9th")

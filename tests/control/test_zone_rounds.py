@@ -10,10 +10,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lianfang.control.models import ControlProposal, ControlZone, ControlZonePlace
-from lianfang.control.zones import ZoneInput, create_zone
+from lianfang.control.zones.service import ZoneInput, create_zone
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
-from lianfang.people.buildings import (
+from lianfang.people.households.service import (
     building_code,
     buildings_from_addresses,
     create_building,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from lianfang.enforcement.rules import CHECKLISTS
-from lianfang.enforcement.violations import ViolationInput, record_violation
+from lianfang.enforcement.violations.service import ViolationInput, record_violation
 from lianfang.people.rules import mask_name
 from tests.factories.accounts import bearer, make_user, page_login
 from tests.factories.exports import csv_rows

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from lianfang.core.clock import local_date
 from lianfang.enforcement.models import Finding, Inspection
 from lianfang.enforcement.rules import CHECKLISTS
-from lianfang.enforcement.violations import ViolationInput, record_violation
+from lianfang.enforcement.violations.service import ViolationInput, record_violation
 from tests.factories.accounts import csrf_of, page_login
 from tests.factories.unithealth import make_unit_world
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from lianfang.checkins.models import VenueCode
 from lianfang.core.clock import local_date
-from lianfang.enforcement.register import enforce_closures
+from lianfang.enforcement.closures.service import enforce_closures
 from lianfang.venues.models import Venue
 from tests.factories.accounts import bearer
 from tests.factories.checkins import make_place

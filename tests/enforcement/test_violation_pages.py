@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from lianfang.enforcement.models import Attachment, UnitInfection, Violation
-from lianfang.enforcement.violations import ViolationInput, record_violation
+from lianfang.enforcement.violations.service import ViolationInput, record_violation
 from tests.factories.accounts import csrf_of, page_login
 from tests.factories.people import make_person, valid_id_number
 from tests.factories.unithealth import make_unit_world

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import count
 
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.accounts.models import User
 from lianfang.assignments.models import Assignment
 from lianfang.assignments.service import issue_assignment

@@ -8,7 +8,7 @@ from datetime import datetime
 from itertools import count
 
 from lianfang.accounts.models import User
-from lianfang.checkins import codes
+from lianfang.checkins.codes import service as codes
 from lianfang.checkins.models import VenueCode
 from lianfang.core.access import Actor
 from lianfang.core.context import Ctx

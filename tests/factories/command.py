@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from lianfang.command import organisation
 from lianfang.command.models import CommandBody
+from lianfang.command.organisation import service as organisation
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from tests.factories.accounts import make_user

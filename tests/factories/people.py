@@ -17,9 +17,8 @@ from lianfang.core.crypto import vault
 from lianfang.core.jobs import Job
 from lianfang.core.phone import mask_phone
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.identity import id_hash, phone_hash
 from lianfang.people.models import Person
-from lianfang.people.rules import id_check_character, mask_id
+from lianfang.people.rules import id_check_character, id_hash, mask_id, phone_hash
 
 _serial = count(1)
 

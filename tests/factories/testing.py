@@ -7,8 +7,9 @@ from itertools import count
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.models import Person
-from lianfang.testing import service
 from lianfang.testing.models import Lab, SamplingSite, TestingRound
+from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.sites import service as sites_service
 from tests.factories.accounts import make_user
 from tests.factories.people import make_person
 
@@ -35,11 +36,13 @@ class TestingWorld:
             make_person(ctx, self.community, f"居民{i}") for i in range(people_per_community)
         ]
         self.neighbours: list[Person] = [make_person(ctx, self.neighbour, f"邻居{i}") for i in range(3)]
-        self.site: SamplingSite = service.create_site(ctx, "建外第1采样点", self.community.id, "建外大街1号")
-        self.far_site: SamplingSite = service.create_site(ctx, "中关村采样点", self.far.id)
-        self.lab: Lab = service.create_lab(ctx, "朝阳区疾控实验室", self.district.id, 1000)
-        self.round: TestingRound = service.order_round(
-            ctx, service.RoundInput("第1轮区域核酸", self.district.id, "pool10")
+        self.site: SamplingSite = sites_service.create_site(
+            ctx, "建外第1采样点", self.community.id, "建外大街1号"
+        )
+        self.far_site: SamplingSite = sites_service.create_site(ctx, "中关村采样点", self.far.id)
+        self.lab: Lab = sites_service.create_lab(ctx, "朝阳区疾控实验室", self.district.id, 1000)
+        self.round: TestingRound = rounds_service.order_round(
+            ctx, rounds_service.RoundInput("第1轮区域核酸", self.district.id, "pool10")
         )
         self.command = make_user(ctx, "district_command", self.district)
         self.sampler = make_user(ctx, "lab", self.community)

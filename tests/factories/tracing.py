@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 from itertools import count
 
 from lianfang.accounts.models import User
-from lianfang.checkins.partitions import ensure_scan_partitions
+from lianfang.checkins.partitions.repository import ensure_scan_partitions
 from lianfang.checkins.rules import scan_date
-from lianfang.checkins.writer import ScanRow, write_rows
+from lianfang.checkins.scans.writer import ScanRow, write_rows
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.models import Household, Person

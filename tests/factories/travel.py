@@ -12,7 +12,7 @@ from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.models import Person
 from lianfang.travel import service
-from lianfang.travel.places import import_places
+from lianfang.travel.places.imports import import_places
 from tests.factories.accounts import make_user
 from tests.factories.jurisdictions import make_city
 from tests.factories.people import make_person

@@ -7,9 +7,10 @@ from itertools import count
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.models import Person
-from lianfang.units import service, staff
+from lianfang.units import service
 from lianfang.units.models import Unit, UnitMembership
 from lianfang.units.rules import USCC_CHARSET, uscc_check_character
+from lianfang.units.staff import service as staff
 
 _serial = count(1)
 

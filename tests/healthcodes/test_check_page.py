@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
-from lianfang.healthcodes import keys, tokens
+from lianfang.healthcodes.qr import rules as tokens
+from lianfang.healthcodes.qr import service as keys
 from tests.factories.accounts import csrf_of, make_user, page_login
 from tests.factories.jurisdictions import make_city
 from tests.factories.people import make_person

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from lianfang.checkins import codes
+from lianfang.checkins.codes import service as codes
 from lianfang.checkins.models import VenueCode
-from lianfang.control import orders
-from lianfang.control.orders import OrderInput
+from lianfang.control import service as orders
+from lianfang.control.service import OrderInput
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
 from tests.factories.accounts import bearer

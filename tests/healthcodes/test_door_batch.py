@@ -10,12 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from lianfang.control import orders
-from lianfang.control.orders import OrderInput
+from lianfang.control import service as orders
+from lianfang.control.service import OrderInput
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.healthcodes.models import HealthStatus
-from lianfang.healthcodes.provider import HealthCodeProvider
+from lianfang.healthcodes.status.views import HealthCodeProvider
 from lianfang.people.models import Person
 from tests.factories.accounts import bearer
 from tests.factories.checkins import make_place, scan_body, visitor

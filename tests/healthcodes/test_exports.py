@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
 from lianfang.core.context import Ctx
-from lianfang.healthcodes import appeals
+from lianfang.healthcodes.appeals import service as appeals
 from lianfang.people.models import Person
 from tests.factories.accounts import make_user, page_login
 from tests.factories.exports import csv_rows

@@ -8,16 +8,18 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lianfang.control import orders
-from lianfang.control.orders import OrderInput
+from lianfang.control import service as orders
+from lianfang.control.service import OrderInput
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime, run_due_jobs
-from lianfang.healthcodes import nightly, rules, service
+from lianfang.healthcodes import rules
 from lianfang.healthcodes.models import HealthStatus, HealthStatusChange
+from lianfang.healthcodes.status import service
+from lianfang.healthcodes.status import tasks as nightly
 from lianfang.testing.events import ResultsRecorded
-from lianfang.travel import flags
 from lianfang.travel import service as travel_service
+from lianfang.travel.flags import service as flags
 from tests.factories.control import result
 from tests.factories.healthcodes import medicine_duty, pool_positive
 from tests.factories.travel import CHENGGUAN, days_ago, make_world, stay, today

@@ -14,8 +14,10 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.crypto import vault
 from lianfang.core.jobs import run_periodic
-from lianfang.healthcodes import key_tasks, keys, tokens
 from lianfang.healthcodes.models import HealthCodeKey
+from lianfang.healthcodes.qr import rules as tokens
+from lianfang.healthcodes.qr import service as keys
+from lianfang.healthcodes.qr import tasks as key_tasks
 
 LEEWAY = 30
 
@@ -184,7 +186,7 @@ def test_rotate_keys_command(ctx, runtime, session, monkeypatch):
     from typer.testing import CliRunner
 
     from lianfang import cli
-    from lianfang.healthcodes import key_cli
+    from lianfang.healthcodes.qr import cli as key_cli
 
     monkeypatch.setattr(key_cli, "_settings", lambda: ctx.settings)
     monkeypatch.setattr(key_cli, "_factory", lambda _settings: runtime.factory)

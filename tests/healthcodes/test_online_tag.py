@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lianfang.healthcodes import tokens
+from lianfang.healthcodes.qr import rules as tokens
 
 NOW = datetime(2026, 12, 1, 4, 0, tzinfo=UTC)
 

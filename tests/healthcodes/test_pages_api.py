@@ -7,13 +7,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from lianfang.assignments.models import Assignment
-from lianfang.control import orders
-from lianfang.control.orders import OrderInput
+from lianfang.control import service as orders
+from lianfang.control.service import OrderInput
 from lianfang.core.audit import AuditEntry
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
-from lianfang.healthcodes import keys, tokens
 from lianfang.healthcodes.models import Appeal
+from lianfang.healthcodes.qr import rules as tokens
+from lianfang.healthcodes.qr import service as keys
 from lianfang.people.models import Person
 from tests.factories.accounts import bearer, csrf_of, make_user, page_login
 from tests.factories.healthcodes import pool_positive
@@ -190,7 +191,7 @@ def test_bulk_decision_reports_each_problem(ctx: Ctx, client: TestClient) -> Non
     world = make_world(ctx)
     _pool_positive(ctx, world.person.id)
     worker = page_login(client, world.worker)
-    from lianfang.healthcodes import appeals as appeal_service
+    from lianfang.healthcodes.appeals import service as appeal_service
 
     appeal = appeal_service.file_appeal(ctx, world.person, "3", "请核实", "hotline")
     token = csrf_of(worker, "/healthcodes/appeals")

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption,
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianfang.healthcodes import tokens
-from lianfang.healthcodes.tokens import PublicKey, TokenRejected
+from lianfang.healthcodes.qr import rules as tokens
+from lianfang.healthcodes.qr.rules import PublicKey, TokenRejected
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 KEY = Ed25519PrivateKey.generate()

@@ -13,8 +13,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import event
 
 from lianfang.accounts.rules import PERMISSIONS
-from lianfang.healthcodes import keys, tokens
-from lianfang.healthcodes.verify_api import PATH
+from lianfang.healthcodes.checks.hot import PATH
+from lianfang.healthcodes.qr import rules as tokens
+from lianfang.healthcodes.qr import service as keys
 from tests.factories.accounts import bearer, make_user
 from tests.factories.jurisdictions import make_city
 from tests.factories.people import make_person, resident_bearer
@@ -218,13 +219,13 @@ def test_an_old_key_set_still_verifies_codes_after_rotation(ctx, client, tmp_pat
     saved = tmp_path / "old.json"
     saved.write_text(client.get("/api/healthcodes/keys").text, encoding="utf-8")
     keys.rotate(replace(ctx, now=ctx.now + timedelta(seconds=5)))
-    from lianfang.healthcodes.key_cli import offline_verify
+    from lianfang.healthcodes.qr.cli import offline_verify
 
     assert offline_verify(before, json.loads(saved.read_text()))["valid"] is True
 
 
 def test_the_fast_answer_is_the_plain_json_answer(ctx):
-    from lianfang.healthcodes.verify_api import answer_json
+    from lianfang.healthcodes.checks.hot import answer_json
 
     ring_key = keys.ensure_current(replace(ctx, now=ctx.now - timedelta(hours=1)))
     kid, private = keys.current_signer(ctx.session, ctx.settings, ctx.now)

@@ -13,7 +13,8 @@ from lianfang.accounts.models import User
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.tracing import contacts, service
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 from lianfang.tracing.models import TracingCase
 from lianfang.travel import service as travel_service
 from tests.factories.accounts import make_user

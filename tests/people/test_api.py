@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from lianfang.core.audit import AuditEntry
 from lianfang.core.crypto import vault
-from lianfang.people.identity import id_hash, phone_hash
 from lianfang.people.models import Household, Person
+from lianfang.people.rules import id_hash, phone_hash
 from tests.factories.people import make_person, valid_id_number
 from tests.people.world import A2, A, B, make_world, signed_in
 

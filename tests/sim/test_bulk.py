@@ -13,7 +13,7 @@ from cryptography.fernet import Fernet
 
 from lianfang.config import Settings
 from lianfang.core.crypto import vault
-from lianfang.people.identity import id_hash, phone_hash
+from lianfang.people.rules import id_hash, phone_hash
 from lianfang.sim.bulk import Col, encode_binary
 from lianfang.sim.registry_rows import pseudonyms, venue_codes
 from lianfang.sim.sealing import lookup_hashes, seal_many

@@ -18,9 +18,8 @@ from lianfang.core.clock import local_date, utcnow
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.identity import id_hash, phone_hash
 from lianfang.people.models import Household, Person
-from lianfang.people.rules import id_number_problem
+from lianfang.people.rules import id_hash, id_number_problem, phone_hash
 from lianfang.sim import CityChunk, TravelChunk, TruthChunk, VisitChunk, run, truth_queries
 from lianfang.sim.models import SimInfection, SimPersonTruth, SimRun, SimTravel, SimUnscannedVisit
 from lianfang.units.models import Unit, UnitMembership
@@ -246,7 +245,7 @@ def test_unknown_scenario_and_bad_date(sim_cli: Any) -> None:
 def test_scans_get_day_partitions_on_postgres(loaded: Any, session: Session) -> None:
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("partitions exist on PostgreSQL only")
-    from lianfang.checkins.partitions import existing_partitions
+    from lianfang.checkins.partitions.repository import existing_partitions
 
     run_row = session.scalars(select(SimRun)).one()
     parts = existing_partitions(session)

@@ -23,7 +23,7 @@ from dataclasses import replace
 import numpy as np
 from sqlalchemy.orm import Session
 
-from lianfang.analytics.rt import estimate_rt_parametric
+from lianfang.analytics.rules import estimate_rt_parametric
 from lianfang.config import Settings
 from lianfang.sim import Scenario, get_scenario, truth_queries
 from lianfang.sim.loader import LoadOptions, load

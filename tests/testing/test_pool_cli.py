@@ -8,7 +8,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from lianfang.testing.cli import register
+from lianfang.testing.pooling.cli import register
 
 runner = CliRunner()
 

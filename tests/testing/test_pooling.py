@@ -8,13 +8,7 @@ from typing import Any
 
 import pytest
 
-from lianfang.testing.pooling import (
-    DORFMAN_PREVALENCE_LIMIT,
-    advise,
-    dorfman,
-    individual,
-    square_array,
-)
+from lianfang.testing.pooling.rules import DORFMAN_PREVALENCE_LIMIT, advise, dorfman, individual, square_array
 
 
 def _prob(statuses: tuple[int, ...], p: float) -> float:

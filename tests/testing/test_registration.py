@@ -10,9 +10,11 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from lianfang.people.models import Household
-from lianfang.testing import fast, repository, service
+from lianfang.testing import repository
 from lianfang.testing.models import Sample, Tube
-from lianfang.testing.zones import ZoneArea
+from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.rules import ZoneArea
+from lianfang.testing.samples import hot as fast
 from tests.factories.accounts import bearer
 from tests.factories.jurisdictions import make_city
 from tests.factories.people import make_person, valid_id_number
@@ -150,7 +152,7 @@ def test_closed_round_refuses_new_samples(ctx, client):
     world = TestingWorld(ctx, make_city(ctx))
     api = bearer(client, world.sampler)
     code = _open(api, world)
-    service.close_round(ctx, world.round.id)
+    rounds_service.close_round(ctx, world.round.id)
     ctx.session.flush()
     answer = api.post(f"/api/testing/tubes/{code}/samples", json={"people": [world.people[0].pseudonym]})
     assert answer.status_code == 409 and answer.json()["error"]["message_en"] == "the round is closed"
@@ -177,12 +179,12 @@ def test_concurrent_requests_share_commits(ctx, client, runtime, session):
 
 def test_zone_area_mode_defaults_by_kind(ctx):
     world = TestingWorld(ctx, make_city(ctx))
-    data = service.RoundInput(
+    data = rounds_service.RoundInput(
         "第2轮",
         world.district.id,
         "pool20",
         zones=(ZoneArea(world.community.id, "medium"), ZoneArea(world.neighbour.id, "high")),
     )
-    item = service.order_round(ctx, data)
+    item = rounds_service.order_round(ctx, data)
     modes = {a.jurisdiction_id: a.mode for a in repository.round_area_list(ctx.session, item.id)}
     assert modes == {world.community.id: "pool10", world.neighbour.id: "single"}

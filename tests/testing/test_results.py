@@ -10,9 +10,9 @@ from sqlalchemy import select
 from lianfang.assignments.models import Assignment
 from lianfang.core.clock import utcnow
 from lianfang.core.tabular import write_xlsx
-from lianfang.testing import tubes
 from lianfang.testing.events import PoolPositive, ResultPositive
 from lianfang.testing.models import TemporaryControl, Tube, TubeResult
+from lianfang.testing.samples import service as tubes
 from tests.factories.accounts import bearer
 from tests.factories.assignments import as_user
 from tests.factories.jurisdictions import make_city

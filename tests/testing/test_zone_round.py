@@ -4,7 +4,7 @@ households, and the writer holds sealed-zone residents to single tubes."""
 
 from __future__ import annotations
 
-from lianfang.control.zones import ZoneInput, create_zone
+from lianfang.control.zones.service import ZoneInput, create_zone
 from lianfang.people.models import Household
 from tests.factories.accounts import bearer
 from tests.factories.jurisdictions import make_city

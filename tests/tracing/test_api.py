@@ -13,7 +13,7 @@ from sqlalchemy import select
 from lianfang.assignments import service as assignments_service
 from lianfang.assignments.models import Assignment
 from lianfang.core.audit import AuditEntry
-from lianfang.tracing import views
+from lianfang.tracing.investigation import views as investigation_views
 from lianfang.tracing.models import TracingCase, TracingContact
 from tests.factories.accounts import bearer
 from tests.factories.assignments import as_user
@@ -121,7 +121,7 @@ def test_propose_decide_and_send(ctx, client, session):
     rest = api.get(f"/api/tracing/cases/{case['id']}/requests", params={"after": page["next_after"]})
     assert len(rest.json()["items"]) == 2 and rest.json()["next_after"] is None
     two_days_on = replace(ctx, now=ctx.now + timedelta(days=2))  # past every deadline: open ones are late
-    tallies = views.request_tallies(two_days_on, session.get(TracingCase, case["id"]))
+    tallies = investigation_views.request_tallies(two_days_on, session.get(TracingCase, case["id"]))
     still_open = [r for r in listed["items"] if r["state"] != "done"]
     assert still_open and tallies["late"] == len(still_open) and tallies["done"] == 1
     assert session.get(TracingContact, ids[1]).controlled_at is not None

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from lianfang.core.audit import AuditEntry
-from lianfang.tracing import contacts, service
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 from tests.factories.accounts import bearer, page_login
 from tests.factories.exports import csv_rows
 from tests.factories.tracing import make_scene
@@ -53,7 +54,7 @@ def test_case_and_contact_exports(ctx, client, new_client, session):
 
 
 def test_requests_tallied_on_the_page_and_exported_in_full(ctx, client, new_client, session, monkeypatch):
-    from lianfang.tracing import pages
+    from lianfang.tracing.investigation import pages as investigation_pages
 
     scene = make_scene(ctx)
     case = service.open_case(ctx, service.CaseInput(scene.case_person.id, onset_at=scene.onset))
@@ -64,7 +65,9 @@ def test_requests_tallied_on_the_page_and_exported_in_full(ctx, client, new_clie
     assert len(ids) >= 2
     confirmed = api.post("/api/tracing/contacts/decide", json={"ids": ids, "action": "confirm"})
     assert confirmed.status_code == 200, confirmed.text
-    monkeypatch.setattr(pages, "REQUEST_PAGE", 1)  # the page lists the latest one; the export all
+    monkeypatch.setattr(
+        investigation_pages, "REQUEST_PAGE", 1
+    )  # the page lists the latest one; the export all
     page_login(client, scene.investigator)
     page = client.get(f"/tracing/cases/{case.id}")
     tallies = page.text.split('id="request-tallies"')[1].split("</p>")[0]

@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lianfang.testing.events import ResultPositive
-from lianfang.tracing import contacts, service
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 from lianfang.tracing.models import TracingCase
 from tests.factories.tracing import make_scene
 

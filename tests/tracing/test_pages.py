@@ -150,7 +150,7 @@ def test_investigation_journey(ctx, client, session):
 
 def test_page_walls(ctx, client, new_client):
     scene = make_scene(ctx)
-    from lianfang.tracing import service
+    from lianfang.tracing.cases import service
 
     case = service.open_case(ctx, service.CaseInput(scene.case_person.id, onset_at=scene.onset))
     outsider = page_login(new_client(), scene.other_investigator)

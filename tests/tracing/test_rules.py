@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from lianfang.core.clock import SHANGHAI
-from lianfang.tracing import checks, metrics, rules
-from lianfang.tracing.graph import Node, generations, render_svg
+from lianfang.tracing import rules
+from lianfang.tracing.cases import rules as checks
+from lianfang.tracing.clusters.render import Node, generations, render_svg
+from lianfang.tracing.metrics import rules as metrics
 
 T = datetime(2021, 10, 20, 15, 0, tzinfo=SHANGHAI)
 

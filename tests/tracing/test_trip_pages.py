@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lianfang.tracing import service
+from lianfang.tracing.cases import service
 from lianfang.tracing.models import TracingCase, TracingPassenger
 from tests.factories.accounts import csrf_of, page_login
 from tests.tracing.test_trips import flight_scene

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from lianfang.tracing import propose, repository, rules
+from lianfang.tracing import repository, rules
+from lianfang.tracing.contacts import views as propose
 from lianfang.tracing.repository import Visit
 from tests.factories.jurisdictions import make_city
 from tests.factories.people import make_person

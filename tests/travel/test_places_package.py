@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from lianfang import cli, seed
 from lianfang.core.audit import AuditEntry
-from lianfang.travel import places_package
 from lianfang.travel.models import Place
+from lianfang.travel.places import imports as places_package
 from tests.factories.accounts import bearer, csrf_of, make_user, page_login
 from tests.factories.jurisdictions import make_city
 from tests.factories.travel_places import AREAS, EXPECTED, PROVINCES, make_tarball

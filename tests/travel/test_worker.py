@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from lianfang.core.jobs import tick
-from lianfang.travel import flags, service
+from lianfang.travel import service
+from lianfang.travel.flags import service as flags
 from lianfang.travel.models import TravelFlag, TravelRecord
 from lianfang.travel.rules import OPEN_END
 from lianfang.travel.tasks import SCAN_SECONDS

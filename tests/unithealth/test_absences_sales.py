@@ -10,9 +10,9 @@ from sqlalchemy import select
 from lianfang.assignments.models import Assignment
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import local_date
-from lianfang.unithealth import pharmacy
 from lianfang.unithealth.events import MedicineBuyerFlagged
 from lianfang.unithealth.models import TestingDuty as Duty
+from lianfang.unithealth.pharmacy import service as pharmacy
 from tests.factories.accounts import bearer
 from tests.factories.people import valid_id_number
 from tests.factories.unithealth import make_unit_world

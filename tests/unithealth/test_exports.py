@@ -12,7 +12,9 @@ from sqlalchemy import select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from lianfang.people.rules import mask_name
-from lianfang.unithealth import absences, pharmacy, reports
+from lianfang.unithealth.absences import service as absences
+from lianfang.unithealth.pharmacy import service as pharmacy
+from lianfang.unithealth.reports import service as reports
 from tests.factories.accounts import make_user, page_login
 from tests.factories.exports import csv_rows
 from tests.factories.people import valid_id_number

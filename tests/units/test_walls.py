@@ -3,7 +3,7 @@ officer reaches only their own units (wherever they are)."""
 
 from __future__ import annotations
 
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.units import service
 from tests.factories.accounts import bearer, make_user, page_login
 from tests.factories.jurisdictions import make_city

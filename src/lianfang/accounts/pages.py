@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from lianfang.accounts import repository, service
-from lianfang.accounts.auth import COOKIE
+from lianfang.accounts.access import COOKIE
 from lianfang.accounts.rules import ROLES
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem

@@ -9,7 +9,7 @@ from typing import Any
 
 import typer
 
-from lianfang.analytics.rt import RtResult, estimate_rt_parametric, read_counts_csv
+from lianfang.analytics.rules import RtResult, estimate_rt_parametric, read_counts_csv
 
 
 def _day(dates: list[date] | None, t: int) -> str | None:

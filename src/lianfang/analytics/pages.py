@@ -10,8 +10,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from lianfang.analytics import charts, panels, refresh, rules, tilemap
-from lianfang.analytics.dashboard import READ, Dashboard, Line, dashboard
+from lianfang.analytics import ports as panels
+from lianfang.analytics import refresh, rules
+from lianfang.analytics import render as charts
+from lianfang.analytics import render as tilemap
+from lianfang.analytics.views import READ, Dashboard, Line, dashboard
 from lianfang.control.rules import ZONE_LEVELS
 from lianfang.core import audit
 from lianfang.core.context import Ctx

@@ -9,7 +9,8 @@ bulk_reassign, and for the worker scan_deadlines (remind, escalate), registered 
 tasks.register together with the `notify` job handler.
 Scope (access): access_assignment, detail_view, board_view; lists filter with repository.visible_filter.
 Queries (repository): my_work_counts (home page), page (keyset), board (GROUP BY owner_path).
-Publishes: AssignmentIssued, AssignmentCompleted, AssignmentEscalated.
+Publishes: AssignmentIssued (no subscriber yet), AssignmentCompleted (read by tracing),
+AssignmentEscalated (read by command).
 Enqueues jobs: notify (issued, reminder, escalation, returned, cancelled, reassigned).
 Consumes: nothing.
 """

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import logging
 
-from lianfang.checkins import codes, status
-from lianfang.checkins.partitions import drop_expired, ensure_scan_partitions
+from lianfang.checkins.codes import service as codes
+from lianfang.checkins.partitions.repository import drop_expired, ensure_scan_partitions
 from lianfang.checkins.rules import oldest_day, partition_days
+from lianfang.checkins.scans import ports as status
 from lianfang.core import audit
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx

@@ -9,9 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from lianfang.command import operations, organisation, service
-from lianfang.command.board import refresh
+from lianfang.command.board.refresh import refresh
+from lianfang.command.forces import service as forces_service
+from lianfang.command.incidents import service as incidents_service
+from lianfang.command.meetings import service as meetings_service
+from lianfang.command.missions import service as missions_service
 from lianfang.command.models import CommandBody
+from lianfang.command.organisation import service as organisation
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
 
@@ -64,7 +68,7 @@ def seed_command(system: Ctx, office: Ctx, district: Ctx, leader_username: str) 
     for code, (name, title) in LEADERS.items():
         if code in codes:
             organisation.set_leader(office, codes[code].id, name, title, leader_username)
-    meeting = service.create_meeting(
+    meeting = meetings_service.create_meeting(
         office,
         "北京新冠肺炎疫情防控工作领导小组会议暨首都严格进京管理联防联控协调机制会议",
         "第一百二十九次",
@@ -84,7 +88,7 @@ def seed_command(system: Ctx, office: Ctx, district: Ctx, leader_username: str) 
         ("加强私人诊所、小诊所、药店防疫检查", [], ["medical", "health-commission"]),
     ]
     for title, districts, groups in decisions:
-        service.issue_directive(
+        meetings_service.issue_directive(
             office,
             title=title,
             district_ids=districts,
@@ -92,16 +96,18 @@ def seed_command(system: Ctx, office: Ctx, district: Ctx, leader_username: str) 
             meeting_id=meeting.id,
         )
     if "110114" in codes:
-        mission = service.send_mission(
+        mission = missions_service.send_mission(
             office,
             codes["110114"].id,
             "加强防疫指导和督办",
             "市工作组组长",
             "市卫健委、市疾控、市公安局各1人",
         )
-        service.add_finding(office, mission.id, "部分小区门岗扫码查验不严", "立行立改，今日报整改情况")
+        missions_service.add_finding(
+            office, mission.id, "部分小区门岗扫码查验不严", "立行立改，今日报整改情况"
+        )
     if "110105" in codes:
-        operations.report_incident(
+        incidents_service.report_incident(
             district,
             jurisdiction_id=codes["110105"].id,
             occurred_at=district.now - timedelta(minutes=40),
@@ -113,11 +119,11 @@ def seed_command(system: Ctx, office: Ctx, district: Ctx, leader_username: str) 
     for kind, name, size, code in FORCES:
         if code in codes:
             teams.append(
-                operations.create_force(
+                forces_service.create_force(
                     office, kind=kind, name=name, size=size, jurisdiction_id=codes[code].id
                 )
             )
     if "110114" in codes and teams:
-        operations.move_forces(office, [teams[0].id], codes["110114"].id, "支援昌平区流调")
+        forces_service.move_forces(office, [teams[0].id], codes["110114"].id, "支援昌平区流调")
     refresh(system)
     return f"command: {len(made)} bodies, 1 meeting, {len(decisions)} decisions, {len(teams)} teams"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lianfang.assignments.events import AssignmentEscalated
 from lianfang.command import repository, rules
-from lianfang.command.board import refresh
+from lianfang.command.board.refresh import refresh
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime, enqueue
 

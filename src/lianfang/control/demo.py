@@ -16,21 +16,25 @@ from datetime import timedelta
 
 from sqlalchemy import insert, select
 
-from lianfang.control import handlers, monitoring, proposals, sites, zones
+from lianfang.control import handlers
 from lianfang.control.models import ControlOrder, ControlZone, HealthReport
-from lianfang.control.orders import today
-from lianfang.control.testing_round import order_round_for_zones
-from lianfang.control.zone_rounds import residents_query
+from lianfang.control.monitoring import service as monitoring
+from lianfang.control.proposals import service as proposals
+from lianfang.control.service import today
+from lianfang.control.sites import service as sites
+from lianfang.control.zones import service as zones
+from lianfang.control.zones.service import order_round_for_zones
+from lianfang.control.zones.views import residents_query
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people.buildings import buildings_from_addresses
+from lianfang.people.households.service import buildings_from_addresses
 from lianfang.people.models import Household, Person
-from lianfang.testing import results
-from lianfang.testing import service as testing_service
 from lianfang.testing.models import Lab, Sample, Tube
-from lianfang.tracing import contacts
-from lianfang.tracing import service as tracing_service
+from lianfang.testing.results import service as results
+from lianfang.testing.sites import service as sites_service
+from lianfang.tracing.cases import service as tracing_service
+from lianfang.tracing.contacts import service as contacts
 from lianfang.tracing.events import ContactConfirmed
 from lianfang.tracing.models import TracingCase, TracingContact
 from lianfang.tracing.rules import district_path
@@ -200,7 +204,7 @@ def _round(ctx: Ctx, case: TracingCase, drawn: list[ControlZone], controlled: Co
     ]
     if not residents:
         return 0
-    lab = ctx.session.scalar(select(Lab).order_by(Lab.id).limit(1)) or testing_service.create_lab(
+    lab = ctx.session.scalar(select(Lab).order_by(Lab.id).limit(1)) or sites_service.create_lab(
         ctx, "演示实验室", community.parent_id, 10_000
     )
     tubes = [

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from lianfang.control import orders, proposals, rules, zones
-from lianfang.control.orders import OrderInput
+from lianfang.control import rules
+from lianfang.control import service as orders
+from lianfang.control.proposals import service as proposals
+from lianfang.control.service import OrderInput
+from lianfang.control.zones import service as zones
 from lianfang.core.access import Actor
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from lianfang.control import handlers, monitoring
+from lianfang.control import handlers
+from lianfang.control.monitoring import service as monitoring
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
 from lianfang.testing.events import ResultPositive

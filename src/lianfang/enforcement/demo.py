@@ -8,11 +8,14 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from lianfang.accounts import service as accounts
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.accounts.models import User
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
-from lianfang.enforcement import inspections, register, rules
+from lianfang.enforcement import rules
+from lianfang.enforcement.closures import service as closures_service
+from lianfang.enforcement.gatherings import service as gatherings_service
+from lianfang.enforcement.inspections import service as inspections
 from lianfang.units.models import Unit, UnitOfficer
 
 
@@ -36,18 +39,18 @@ def seed_enforcement(ctx: Ctx, district: User, officer: User, password: str) -> 
         _inspection, findings = inspections.record_inspection(as_inspector, data)
         inspections.respond(as_officer, findings[0].id, "已开窗通风，调整为分批错峰就餐")
         done.append(f"inspection of {unit.name}")
-    _order, closed = register.order_closure(
+    _order, closed = closures_service.order_closure(
         as_district, "chess_card_room", district.jurisdiction_id, "暂停开放棋牌室等密闭活动场所"
     )
     done.append(f"{len(closed)} chess and card rooms closed")
     planned = local_date(ctx.now) + timedelta(days=20)
-    event = register.register_event(
+    event = gatherings_service.register_event(
         as_district,
-        register.EventInput(
+        gatherings_service.EventInput(
             "区马拉松邀请赛", "区体育局", 20000, planned, district.jurisdiction_id, "奥林匹克公园"
         ),
     )
-    register.decide_event(
+    gatherings_service.decide_event(
         as_district, event.id, "postponed", planned + timedelta(days=90), "疫情防控需要，推后举行"
     )
     done.append("1 event postponed")

@@ -4,7 +4,7 @@ keeps venue types under a closure order closed."""
 from __future__ import annotations
 
 from lianfang.core.jobs import Runtime
-from lianfang.enforcement.register import enforce_closures, guard_reopen
+from lianfang.enforcement.closures.service import enforce_closures, guard_reopen
 from lianfang.venues.events import VenueStatusChanged
 
 SCAN_SECONDS = 300.0

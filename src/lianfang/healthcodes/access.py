@@ -13,7 +13,8 @@ from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, NotFound, Problem
 from lianfang.healthcodes.models import FamilyMember
-from lianfang.people import identity, repository
+from lianfang.people import repository
+from lianfang.people import rules as identity
 from lianfang.people.access import own_records
 from lianfang.people.models import Person
 from lianfang.people.rules import id_number_problem, normalise_id_number

@@ -15,8 +15,8 @@ from lianfang.control.events import OrderChanged
 from lianfang.core.access import Actor
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import enqueue
-from lianfang.healthcodes import service
 from lianfang.healthcodes.models import HealthStatus
+from lianfang.healthcodes.status import service
 from lianfang.testing.events import PoolPositive, ResultPositive, ResultsRecorded
 from lianfang.testing.models import Sample, TubeResult
 from lianfang.tracing.events import CaseOpened, CaseStatusChanged, ContactConfirmed
@@ -28,9 +28,9 @@ from lianfang.travel.events import (
     TravelFlagsRaised,
 )
 from lianfang.travel.models import TravelFlag
-from lianfang.unithealth import pharmacy
 from lianfang.unithealth.events import MedicineBuyerFlagged, TestingDutyCleared
 from lianfang.unithealth.models import TestingDuty
+from lianfang.unithealth.pharmacy import service as pharmacy
 
 AREA_JOB = "healthcodes.refresh_area"
 REFRESH = "healthcodes.refresh"  # the per-person refreshes a bulk action gathers (`Ctx.react`)

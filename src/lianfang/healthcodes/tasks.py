@@ -3,10 +3,12 @@ nightly pass as a once-a-minute state scan, and the door-status provider install
 
 from __future__ import annotations
 
-from lianfang.checkins import status as checkins_status
+from lianfang.checkins.scans import ports as checkins_status
 from lianfang.core.jobs import Runtime
-from lianfang.healthcodes import handlers, key_tasks, nightly
-from lianfang.healthcodes.provider import HealthCodeProvider
+from lianfang.healthcodes import handlers
+from lianfang.healthcodes.qr import tasks as key_tasks
+from lianfang.healthcodes.status import tasks as nightly
+from lianfang.healthcodes.status.views import HealthCodeProvider
 
 PASS_SECONDS = 60.0
 

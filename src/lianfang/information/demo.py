@@ -9,7 +9,8 @@ from sqlalchemy import select
 
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
-from lianfang.information import bulletins, tickets
+from lianfang.information.bulletins import service as bulletins
+from lianfang.information.tickets import service as tickets
 from lianfang.jurisdictions.models import Jurisdiction
 
 CALLS = (

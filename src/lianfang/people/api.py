@@ -1,4 +1,4 @@
-"""JSON API for the registry: persons, households, import/export, and a resident's own records."""
+"""JSON API for the registry: persons, import/export, and a resident's own records."""
 
 from __future__ import annotations
 
@@ -9,16 +9,11 @@ from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.web import read_upload, resident_ctx, staff_ctx
-from lianfang.people import households, repository, service
-from lianfang.people.access import access_household, access_person, own_records
+from lianfang.people import repository, service
+from lianfang.people.access import access_person, own_records
 from lianfang.people.exports import export_people
 from lianfang.people.imports import import_people
 from lianfang.people.schemas import (
-    HouseholdCreate,
-    HouseholdDetail,
-    HouseholdJoin,
-    HouseholdPage,
-    HouseholdRead,
     MyRecord,
     PersonCreate,
     PersonPage,
@@ -112,43 +107,6 @@ def reveal(person_id: int, ctx: Ctx = Depends(staff_ctx)) -> RevealRead:
     """The full document number and phone (needs identity.reveal); every call leaves an audit row."""
     revealed = service.reveal_identity(ctx, person_id)
     return RevealRead(id_number=revealed.id_number, phone=revealed.phone)
-
-
-@router.put("/people/{person_id}/household", response_model=HouseholdRead)
-def join_household(person_id: int, body: HouseholdJoin, ctx: Ctx = Depends(staff_ctx)) -> HouseholdRead:
-    household = households.join_household(ctx, person_id, body.household_id, body.code, body.address)
-    return HouseholdRead.model_validate(household)
-
-
-@router.delete("/people/{person_id}/household", status_code=204)
-def leave_household(person_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    households.leave_household(ctx, person_id)
-    return Response(status_code=204)
-
-
-@router.get("/households", response_model=HouseholdPage)
-def list_households(
-    community_id: int | None = None, after: int | None = None, limit: int = 50, ctx: Ctx = Depends(staff_ctx)
-) -> HouseholdPage:
-    page = households.find_households(ctx, community_id, after, limit)
-    items = [HouseholdRead.model_validate(h) for h in page.items]
-    return HouseholdPage(items=items, next_after=page.next_after)
-
-
-@router.post("/households", response_model=HouseholdRead, status_code=201)
-def create_household(body: HouseholdCreate, ctx: Ctx = Depends(staff_ctx)) -> HouseholdRead:
-    household = households.create_household(ctx, body.community_id, body.code, body.address)
-    return HouseholdRead.model_validate(household)
-
-
-@router.get("/households/{household_id}", response_model=HouseholdDetail)
-def get_household(household_id: int, ctx: Ctx = Depends(staff_ctx)) -> HouseholdDetail:
-    ctx.actor.require(service.READ)
-    household = access_household(ctx.session, ctx.actor, household_id)
-    members = [PersonRead.model_validate(p) for p in repository.members(ctx.session, household.id)]
-    return HouseholdDetail.model_validate(
-        {**HouseholdRead.model_validate(household).model_dump(), "members": members}
-    )
 
 
 @router.get("/me/people", response_model=list[MyRecord])

@@ -20,7 +20,8 @@ from lianfang.core.phone import mask_phone
 from lianfang.core.tabular import ImportReport, Row, read_table
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people import checks, repository
+from lianfang.people import repository
+from lianfang.people import rules as checks
 from lianfang.people.events import PeopleImported
 from lianfang.people.models import Household, Person
 from lianfang.people.service import IMPORT, new_person, today

@@ -1,5 +1,5 @@
-"""Pages for the registry: search, register, view and correct a person (with an audited "show full ID"),
-households, import with a per-row report, export; and `/me`, a resident's own records."""
+"""Pages for the registry: search, register, view and correct a person (with an audited "show full
+ID"), import with a per-row report, export; and `/me`, a resident's own records."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, get_ctx, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people import households, repository, service
+from lianfang.people import repository, service
 from lianfang.people.access import access_person, own_records
 from lianfang.people.exports import export_people
 from lianfang.people.imports import import_people
@@ -22,6 +22,8 @@ from lianfang.people.rules import ID_KINDS
 from lianfang.people.schemas import MyRecord
 
 router = APIRouter(include_in_schema=False)
+
+
 CHOICES = 500  # communities offered in a form's list; more can still be typed by code
 
 
@@ -30,7 +32,7 @@ def _communities(ctx: Ctx) -> list[Jurisdiction]:
     return jurisdictions_repository.search(ctx.session, ctx.actor.scope_path, "", "community", CHOICES)
 
 
-def _problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return exc.problems or [Problem("", exc.zh, exc.en)]
 
 
@@ -59,7 +61,7 @@ def _list(request: Request, ctx: Ctx, filters: dict[str, str], after: int | None
     except DomainError as exc:
         if exc.status != 422:
             raise
-        context |= {"rows": [], "communities": {}, "problems": _problems(exc)}
+        context |= {"rows": [], "communities": {}, "problems": form_problems(exc)}
         return render(request, "people/list.html", status_code=422, **context)
     communities = repository.jurisdictions_by_ids(ctx.session, [p.community_id for p in page.items])
     context |= {"rows": page.items, "communities": communities, "problems": [], "next_after": page.next_after}
@@ -146,7 +148,7 @@ def new_submit(
             "address": address,
             "nationality": nationality,
         }
-        return _form(request, ctx, form, _problems(exc), exc.status)
+        return _form(request, ctx, form, form_problems(exc), exc.status)
     return RedirectResponse(f"/people/{person.id}?created=1", status_code=303)
 
 
@@ -167,7 +169,7 @@ def import_submit(
             raise
         ctx.session.rollback()
         return render(
-            request, "people/import.html", status_code=exc.status, report=None, problems=_problems(exc)
+            request, "people/import.html", status_code=exc.status, report=None, problems=form_problems(exc)
         )
     return render(request, "people/import.html", report=report, problems=report.problems or [])
 
@@ -188,7 +190,7 @@ def export_submit(
     return response
 
 
-def _view(
+def person_view(
     request: Request,
     ctx: Ctx,
     person_id: int,
@@ -222,7 +224,7 @@ def _view(
 
 @router.get("/people/{person_id}")
 def view(request: Request, person_id: int, created: bool = False, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _view(request, ctx, person_id, notice="created" if created else "")
+    return person_view(request, ctx, person_id, notice="created" if created else "")
 
 
 @router.post("/people/{person_id}", dependencies=[Depends(check_csrf)])
@@ -254,7 +256,7 @@ def edit(
         if exc.status not in (409, 422):
             raise
         ctx.session.rollback()
-        return _view(request, ctx, person_id, _problems(exc), exc.status)
+        return person_view(request, ctx, person_id, form_problems(exc), exc.status)
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
@@ -262,33 +264,9 @@ def edit(
 def reveal(request: Request, person_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
     """Shows the full number once, on this response only (audited); reloading the page hides it again."""
     revealed = service.reveal_identity(ctx, person_id)
-    response = _view(request, ctx, person_id, revealed=revealed)
+    response = person_view(request, ctx, person_id, revealed=revealed)
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-@router.post("/people/{person_id}/household", dependencies=[Depends(check_csrf)])
-def household_join(
-    request: Request,
-    person_id: int,
-    household_code: str = Form(""),
-    address: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    try:
-        households.join_household(ctx, person_id, None, household_code, address)
-    except DomainError as exc:
-        if exc.status != 422:
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, person_id, _problems(exc), exc.status)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
-
-
-@router.post("/people/{person_id}/household/leave", dependencies=[Depends(check_csrf)])
-def household_leave(person_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    households.leave_household(ctx, person_id)
-    return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
 @router.get("/me")

@@ -1,17 +1,35 @@
 """Identity rules: Chinese resident identity numbers (GB 11643-1999: 6-digit region code, 8-digit birth
 date, 3-digit sequence, ISO 7064 MOD 11-2 check character) and the masked forms
-that Beijing's health kit shows (RULES.md §4.2: surname only, first and last two ID characters)."""
+that Beijing's health kit shows (RULES.md §4.2: surname only, first and last two ID characters).
+
+Keyed-hash look-up keys for identities. Every module that finds a person by identity number or
+phone goes through these, so the hashes stay one scheme.
+
+Turning typed values (a form, an API body, a file row) into clean, hashed values, collecting every
+problem with its field and row. Shared by the service verbs and the importer so both say the same."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
+from lianfang.config import Settings
+from lianfang.core.access import Actor
+from lianfang.core.crypto import vault
 from lianfang.core.errors import Problem
+from lianfang.core.phone import normalise_phone, phone_problem
+from lianfang.jurisdictions.models import Jurisdiction
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
 _CHECK = "10X98765432"
+
+
 _ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
+
+
 # GB/T 2260 province-level prefixes (first two digits) in use for resident identity numbers.
 PROVINCE_PREFIXES = frozenset(
     {
@@ -115,6 +133,8 @@ ID_KINDS: dict[str, tuple[str, str]] = {
     "passport": ("护照", "Passport"),
     "other": ("其他证件", "Other document"),
 }
+
+
 _ID_KIND_ALIASES = {
     "": "resident_id",
     "resident_id": "resident_id",
@@ -126,10 +146,20 @@ _ID_KIND_ALIASES = {
     "其他": "other",
     "其他证件": "other",
 }
+
+
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
+
+
 _OTHER_DOCUMENT = re.compile(r"^[A-Z0-9-]{3,40}$")
+
+
 _NATIONALITY = re.compile(r"^[A-Z]{3}$")
+
+
 _HOUSEHOLD_CODE = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+
+
 NAME_MAX = 120
 
 
@@ -194,3 +224,134 @@ def household_code_problem(raw: str, field: str = "household_code", row: int | N
             field, "户号应为1-40位字母、数字或-", "a household code has 1-40 letters, digits or -", row
         )
     return None
+
+
+def id_hash(settings: Settings, id_kind: str, number: str) -> str:
+    return vault(settings).lookup_hash("id", f"{id_kind}:{normalise_id_number(number)}")
+
+
+def phone_hash(settings: Settings, phone: str) -> str:
+    """Same scheme as resident accounts (accounts.service), so a resident finds their own records."""
+    return vault(settings).lookup_hash("phone", normalise_phone(phone))
+
+
+ADDRESS_MAX = 255
+
+
+@dataclass(frozen=True)
+class Identity:
+    kind: str
+    number: str
+    hash: str
+    birth_date: date | None
+    sex: str | None
+
+
+@dataclass(frozen=True)
+class Phone:
+    number: str
+    hash: str
+
+
+def identity(
+    settings: Settings, kind_raw: str, number_raw: str, today: date, problems: list[Problem], row: int | None
+) -> Identity | None:
+    bad_kind = id_kind_problem(kind_raw, row=row)
+    if bad_kind is not None:
+        problems.append(bad_kind)
+        return None
+    kind = normalise_id_kind(kind_raw) or "resident_id"
+    problem = document_problem(kind, number_raw, today, row=row)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    number = normalise_id_number(number_raw)
+    derived = kind == "resident_id"
+    return Identity(
+        kind,
+        number,
+        id_hash(settings, kind, number),
+        birth_date_of(number) if derived else None,
+        sex_of(number) if derived else None,
+    )
+
+
+def phone(settings: Settings, raw: str, problems: list[Problem], row: int | None) -> Phone | None:
+    """None when no phone was given or it is malformed (then a problem is recorded)."""
+    if not raw.strip():
+        return None
+    problem = phone_problem(raw, row=row)
+    if problem is not None:
+        problems.append(problem)
+        return None
+    number = normalise_phone(raw)
+    return Phone(number, phone_hash(settings, number))
+
+
+def name(raw: str, problems: list[Problem], row: int | None) -> str:
+    problem = name_problem(raw, row=row)
+    if problem is not None:
+        problems.append(problem)
+    return raw.strip()
+
+
+def nationality(raw: str, id_kind: str | None, problems: list[Problem], row: int | None) -> str:
+    problem = nationality_problem(raw, row=row)
+    if problem is not None:
+        problems.append(problem)
+    value = raw.strip().upper()
+    return value or ("CHN" if id_kind == "resident_id" else "")
+
+
+def address(raw: str, problems: list[Problem], row: int | None) -> str:
+    if len(raw.strip()) > ADDRESS_MAX:
+        problems.append(
+            Problem(
+                "address",
+                f"地址最多{ADDRESS_MAX}个字符",
+                f"an address has at most {ADDRESS_MAX} characters",
+                row,
+            )
+        )
+    return raw.strip()
+
+
+def household_code(raw: str, problems: list[Problem], row: int | None) -> str:
+    if raw.strip():
+        problem = household_code_problem(raw, row=row)
+        if problem is not None:
+            problems.append(problem)
+    return raw.strip()
+
+
+def community(
+    actor: Actor,
+    found: Jurisdiction | None,
+    typed: str,
+    field: str,
+    problems: list[Problem],
+    row: int | None,
+) -> Jurisdiction | None:
+    """The residence community when it exists, is a community and lies in the actor's scope."""
+    if not typed:
+        problems.append(Problem(field, "请填写所在社区", "the residence community is required", row))
+        return None
+    if found is None:
+        problems.append(Problem(field, f"找不到社区“{typed}”", f"community {typed!r} not found", row))
+        return None
+    if found.level != "community":
+        problems.append(
+            Problem(field, f"“{found.name}”不是社区/村", f"{found.name!r} is not a community or village", row)
+        )
+        return None
+    if not actor.covers(found.path):
+        problems.append(
+            Problem(
+                field,
+                f"社区“{typed}”不在您的管辖范围内",
+                f"community {typed!r} is outside your jurisdiction",
+                row,
+            )
+        )
+        return None
+    return found

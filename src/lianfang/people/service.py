@@ -18,13 +18,13 @@ from lianfang.core.phone import mask_phone
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.people import checks, repository
+from lianfang.people import repository
+from lianfang.people import rules as checks
 from lianfang.people.access import access_person
 from lianfang.people.events import PersonRegistered, PersonUpdated
-from lianfang.people.identity import id_hash
 from lianfang.people.models import Household, Person
 from lianfang.people.repository import PersonFilter
-from lianfang.people.rules import ID_KINDS, mask_id, normalise_id_number
+from lianfang.people.rules import ID_KINDS, id_hash, mask_id, normalise_id_number
 
 READ = "registry.read"
 WRITE = "registry.write"

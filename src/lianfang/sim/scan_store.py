@@ -20,7 +20,12 @@ import numpy as np
 from sqlalchemy import text
 
 from lianfang.checkins.models import Scan
-from lianfang.checkins.partitions import LOCK_KEY, ensure_scan_partitions, existing_partitions, partition_name
+from lianfang.checkins.partitions.repository import (
+    LOCK_KEY,
+    ensure_scan_partitions,
+    existing_partitions,
+    partition_name,
+)
 from lianfang.sim.bulk import BulkWriter, Col, required_columns, table_of
 
 

@@ -26,7 +26,10 @@ from lianfang.core.context import Ctx
 from lianfang.core.events import EventBus
 from lianfang.people.models import Person
 from lianfang.sim.models import SimInfection, SimPersonTruth, SimRun
-from lianfang.tracing import contacts, metrics, rules, service
+from lianfang.tracing import rules
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
+from lianfang.tracing.metrics import rules as metrics
 from lianfang.tracing.models import TracingCase, TracingContact
 
 INFECTIOUS_AFTER = timedelta(days=2)  # an undetected asymptomatic infection: managed "in time" before this

@@ -18,9 +18,10 @@ from lianfang.people.models import Person
 from lianfang.sim.models import SimRun, SimTravel
 from lianfang.sim.scenarios import scenarios
 from lianfang.sim.travel import DESTINATIONS
-from lianfang.travel import flags, repository, service
+from lianfang.travel import repository, service
+from lianfang.travel.flags import service as flags
 from lianfang.travel.models import TravelRecord
-from lianfang.travel.places import import_places
+from lianfang.travel.places.imports import import_places
 
 
 def demo_travel(session: Session, settings: Settings, run: SimRun) -> str:

@@ -10,7 +10,8 @@ from pydantic import BaseModel, Field
 
 from lianfang.core.context import Ctx
 from lianfang.core.web import staff_ctx
-from lianfang.supply import overview, rules, service
+from lianfang.supply import rules, service
+from lianfang.supply import views as overview
 
 router = APIRouter(prefix="/api/supply", tags=["supply"])
 

@@ -13,10 +13,10 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, export_download, keyset_batches, render, staff_ctx
-from lianfang.supply import api, overview, rules, service
+from lianfang.supply import rules, service
+from lianfang.supply import views as overview
 
 router = APIRouter(include_in_schema=False)
-router.include_router(api.router)  # one entry in app._routers for both
 
 
 def _day(raw: str) -> date | None:

@@ -19,9 +19,13 @@ from lianfang.core.context import Ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.people.models import Person
-from lianfang.testing import progress, results, rules, service
+from lianfang.testing import rules
 from lianfang.testing.models import Sample, SamplingSite, Shipment, Tube
-from lianfang.testing.zones import ZoneArea
+from lianfang.testing.results import service as results
+from lianfang.testing.rounds import refresh as progress
+from lianfang.testing.rounds import service as rounds_service
+from lianfang.testing.rules import ZoneArea
+from lianfang.testing.sites import service as sites_service
 
 SAMPLED_SHARE = 0.85  # of the district's residents; the rest wait for a knock on the door
 OPEN_SHARE, TRANSIT_SHARE = 0.03, 0.12  # of the tubes: still at the site, on the way to the lab
@@ -45,11 +49,11 @@ def _sites(ctx: Ctx, district: Jurisdiction) -> dict[str, SamplingSite]:
         communities = jurisdictions_repository.children(ctx.session, street.id)
         if not communities:
             continue
-        site = service.create_site(
+        site = sites_service.create_site(
             ctx, f"{street.name}核酸采样点", communities[0].id, f"{street.name}文化广场"
         )
         for team in ("第一采样队", "第二采样队"):
-            service.create_team(ctx, site.id, team)
+            sites_service.create_team(ctx, site.id, team)
         sites[street.path] = site
     return sites
 
@@ -70,10 +74,10 @@ def seed_testing(ctx: Ctx, lab_ctx: Ctx, district_code: str = "110105") -> str:
     sealed = people[0][1]  # the district's first community is a sealed zone
     sealed_id = people[0][2]
     sites = _sites(morning, district)
-    lab = service.create_lab(morning, "朝阳区疾控中心实验室", district.id, 200_000)
+    lab = sites_service.create_lab(morning, "朝阳区疾控中心实验室", district.id, 200_000)
     zone = ZoneArea(sealed_id, "sealed", ref="demo:sealed", name="演示封控区（单采单检）")
-    item = service.order_round(
-        morning, service.RoundInput("朝阳区第1轮区域核酸", district.id, "pool10", zones=(zone,))
+    item = rounds_service.order_round(
+        morning, rounds_service.RoundInput("朝阳区第1轮区域核酸", district.id, "pool10", zones=(zone,))
     )
     sampled = people[: int(len(people) * SAMPLED_SHARE)]
     tubes, members = _fill(sampled, sealed)

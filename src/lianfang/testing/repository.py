@@ -16,9 +16,8 @@ from lianfang.core.db import among
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.jurisdictions.models import Jurisdiction
 from lianfang.jurisdictions.repository import in_subtree
-from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
-from lianfang.people.rules import mask_name
+from lianfang.people.rules import id_hash, mask_name
 from lianfang.testing.models import (
     Lab,
     RoundArea,

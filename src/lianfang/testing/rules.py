@@ -12,7 +12,15 @@ Sources (../shared/domain/RULES.md):
   72-hour rule for entering Beijing is the same arithmetic with 3 days.
 
 Pure: every function is handed `now`; nothing here reads the clock or touches the database.
-"""
+
+Zones in a testing round: the pooling mode per zone (RULES.md §5, 2022 practice: 封控区 单采单检 or
+1户1管, 管控区 10合1, 防范区 and elsewhere 20合1).
+
+Testing sits below the control module that draws zones, so it knows a zone only as what the caller
+hands over: its kind (control's level), its community, for a building zone the households it covers,
+an opaque reference (e.g. "control_zone:12") and a name. Each becomes a `RoundArea` row; the writer's
+checks (`register`) then refuse a sealed-zone resident in a pooled tube, and `open_tube` picks the
+zone's mode for a site inside a community zone. Re-sending a zone (same reference) updates it."""
 
 from __future__ import annotations
 
@@ -27,6 +35,7 @@ from lianfang.people.rules import id_number_problem
 
 EDITION = "RULES-5-2022-03-22"  # 3rd ed. regional testing guide; pool sizes per the 2022-06-09 briefing
 
+
 # Pooling modes: code -> (swabs per tube, zh, en). A household tube holds one household, capped at 20.
 MODES: dict[str, tuple[int, str, str]] = {
     "single": (1, "单采单检", "single tube"),
@@ -35,6 +44,8 @@ MODES: dict[str, tuple[int, str, str]] = {
     "pool10": (10, "10混1", "10-in-1"),
     "pool20": (20, "20混1", "20-in-1"),
 }
+
+
 # 2022 practice per zone kind (RULES.md §5): 封控区 单采单检 (or 1户1管, chosen by the command), 管控区
 # 10合1, 防范区 and elsewhere 20合1. Zone kinds are the control module's levels (fgf, and the 9th
 # edition's / 二十条's high-medium-low risk areas, mapped the same way).
@@ -46,6 +57,8 @@ ZONE_MODES: dict[str, str] = {
     "medium": "pool10",
     "low": "pool20",
 }
+
+
 ZONE_KINDS: dict[str, tuple[str, str]] = {
     "sealed": ("封控区", "sealed zone"),
     "controlled": ("管控区", "controlled zone"),
@@ -54,19 +67,32 @@ ZONE_KINDS: dict[str, tuple[str, str]] = {
     "medium": ("中风险区", "medium-risk area"),
     "low": ("低风险区", "low-risk area"),
 }
+
+
 ELSEWHERE_MODE = "pool20"  # 2022 practice outside zones
+
+
 # From strictest to loosest: a person whose area demands mode M may go into a tube of M or a stricter
 # mode (a sealed-zone resident never into a 10-in-1 tube; anyone into a single tube).
 MODE_ORDER: tuple[str, ...] = ("single", "household", "pool5", "pool10", "pool20")
+
+
 DEFAULT_MODE = "pool10"  # 1st ed.: the first round may use 10混1 throughout
+
+
 ROUND_HOURS = 24  # 3rd ed.: a delimited area within 24 hours
+
+
 VALIDITY_HOURS = (24, 48, 72)
+
 
 RESULTS: dict[str, tuple[str, str]] = {
     "negative": ("阴性", "negative"),
     "positive": ("阳性", "positive"),
     "invalid": ("无效/需重采", "invalid, re-sample"),
 }
+
+
 _RESULT_WORDS = {
     "negative": "negative",
     "neg": "negative",
@@ -82,12 +108,16 @@ _RESULT_WORDS = {
     "无效": "invalid",
     "需重采": "invalid",
 }
+
+
 SOURCES: dict[str, tuple[str, str]] = {
     "round": ("区域核酸", "testing round"),
     "clinic": ("诊所/社区卫生服务中心", "clinic"),
     "hospital": ("医院", "hospital"),
     "self_paid": ("自费检测", "self-paid"),
 }
+
+
 BARCODE = re.compile(r"^[A-Za-z0-9-]{4,40}$")
 
 
@@ -146,6 +176,8 @@ def zone_kind_problem(kind: str, field: str = "zones") -> Problem | None:
 
 
 _ID_LIKE = re.compile(r"^\d{17}[\dXx]$")
+
+
 _PSEUDONYM = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
 
 
@@ -234,3 +266,13 @@ def validity(reported_at: datetime, now: datetime, hours: int = 48, tz: ZoneInfo
 
 def turnaround_hours(sampled_at: datetime, reported_at: datetime) -> float:
     return (reported_at - sampled_at).total_seconds() / 3600.0
+
+
+@dataclass(frozen=True)
+class ZoneArea:
+    community_id: int
+    kind: str  # rules.ZONE_KINDS
+    mode: str | None = None  # default: rules.ZONE_MODES[kind]
+    households: tuple[int, ...] = ()  # a building zone; empty: the whole community
+    ref: str = ""  # the caller's reference; default "zone:<community>:<kind>"
+    name: str = ""

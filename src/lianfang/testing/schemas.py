@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from lianfang.testing.zones import ZoneArea
+from lianfang.testing.rules import ZoneArea
 
 
 class ZoneIn(BaseModel):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lianfang.core.jobs import Runtime
-from lianfang.testing.progress import refresh_open_rounds
+from lianfang.testing.rounds.refresh import refresh_open_rounds
 
 PROGRESS_SECONDS = 60.0
 

@@ -16,7 +16,7 @@ from lianfang.core.context import Ctx
 from lianfang.core.db import make_engine, make_session_factory, transaction
 from lianfang.core.errors import NotFound
 from lianfang.core.events import EventBus
-from lianfang.tracing import views
+from lianfang.tracing.investigation import views as investigation_views
 from lianfang.tracing.models import TracingCase
 
 
@@ -29,8 +29,8 @@ def trace_case(ctx: Ctx, ref: str) -> dict[str, Any]:
     audit.record(ctx, "tracing.case.cli", "tracing_case", case.id, case.jurisdiction_path)
     return {
         "case": {"id": case.id, "code": case.code, "status": case.status, "rule_edition": case.rule_edition},
-        "proposals": views.proposals(ctx, case),
-        "contacts": views.contacts(ctx, case),
+        "proposals": investigation_views.proposals(ctx, case),
+        "contacts": investigation_views.contacts(ctx, case),
     }
 
 

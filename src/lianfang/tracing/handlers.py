@@ -11,7 +11,8 @@ from __future__ import annotations
 from lianfang.assignments.events import AssignmentCompleted
 from lianfang.core.context import Ctx
 from lianfang.testing.events import ResultPositive
-from lianfang.tracing import contacts, service
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 
 
 def on_result_positive(ctx: Ctx, event: ResultPositive) -> None:

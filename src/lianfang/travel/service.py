@@ -15,10 +15,12 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import Conflict, Invalid, NotFound, Problem
 from lianfang.core.jobs import enqueue
 from lianfang.people.models import Person
-from lianfang.travel import flags, observations, repository, rules
+from lianfang.travel import repository, rules
 from lianfang.travel.access import MANAGE, today_of
 from lianfang.travel.events import RiskAreaChanged, TravelFlagsCleared
+from lianfang.travel.flags import service as flags
 from lianfang.travel.models import ObservationRequirement, RiskArea, TravelRecord
+from lianfang.travel.observations import service as observations
 
 
 @dataclass(frozen=True)

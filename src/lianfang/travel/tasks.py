@@ -7,7 +7,7 @@ from typing import Any
 
 from lianfang.core.context import Ctx
 from lianfang.core.jobs import Runtime
-from lianfang.travel import flags
+from lianfang.travel.flags import service as flags
 
 SCAN_SECONDS = 900.0
 

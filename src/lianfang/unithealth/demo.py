@@ -8,11 +8,13 @@ from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from lianfang.accounts.auth import staff_actor
+from lianfang.accounts.access import staff_actor
 from lianfang.accounts.models import User
 from lianfang.core.clock import SHANGHAI, local_date
 from lianfang.core.context import Ctx
-from lianfang.unithealth import absences, reports, repository
+from lianfang.unithealth import repository
+from lianfang.unithealth.absences import service as absences
+from lianfang.unithealth.reports import service as reports
 from lianfang.units.models import Unit, UnitOfficer
 
 DAYS = 3

@@ -1,10 +1,9 @@
-"""Pages for units: search, register, view and edit, staff list, officers, import."""
+"""Pages for units: search, register, view and edit, officers, import."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
@@ -16,9 +15,10 @@ from lianfang.core.errors import DomainError, Forbidden, Invalid, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
 from lianfang.jurisdictions import repository as jurisdictions_repository
 from lianfang.jurisdictions.models import Jurisdiction
-from lianfang.units import imports, repository, service, staff
+from lianfang.units import imports, repository, service
 from lianfang.units.access import IMPORT, STAFF, WRITE, access_unit, units_rows
 from lianfang.units.rules import KINDS, PLACING_KINDS, ROLES
+from lianfang.units.staff import imports as staff_imports
 
 router = APIRouter(include_in_schema=False)
 
@@ -29,7 +29,7 @@ def _communities(ctx: Ctx) -> list[Jurisdiction]:
     return jurisdictions_repository.search(ctx.session, ctx.actor.scope_path, "", "community", 2000)
 
 
-def _form_problems(exc: DomainError) -> list[Problem]:
+def form_problems(exc: DomainError) -> list[Problem]:
     return list(exc.problems) or [Problem("", exc.zh, exc.en)]
 
 
@@ -116,7 +116,7 @@ def import_submit(
     dry_run: bool = Form(False),
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    run = imports.import_staff if what == "staff" else imports.import_units
+    run = staff_imports.import_staff if what == "staff" else imports.import_units
     try:
         report = run(ctx, file.filename or "upload.csv", read_upload(file), dry_run)
     except DomainError as exc:
@@ -127,12 +127,12 @@ def import_submit(
             status_code=exc.status,
             report=None,
             what=what,
-            problems=_form_problems(exc),
+            problems=form_problems(exc),
         )
     return render(request, "units/import.html", report=report, what=what, problems=report.problems or [])
 
 
-def _view(
+def unit_view(
     request: Request,
     ctx: Ctx,
     unit_id: int,
@@ -188,10 +188,10 @@ def view(
     placed_after: int | None = None,
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
-    return _view(request, ctx, unit_id, staff_after=staff_after, placed_after=placed_after)
+    return unit_view(request, ctx, unit_id, staff_after=staff_after, placed_after=placed_after)
 
 
-def _redirect(unit_id: int, anchor: str = "") -> Response:
+def unit_redirect(unit_id: int, anchor: str = "") -> Response:
     return RedirectResponse(f"/units/{unit_id}{anchor}", status_code=303)
 
 
@@ -212,8 +212,8 @@ def edit(
         )
     except Invalid as exc:
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, exc.problems, 422)
-    return _redirect(unit_id)
+        return unit_view(request, ctx, unit_id, exc.problems, 422)
+    return unit_redirect(unit_id)
 
 
 @router.post("/units/{unit_id}/active", dependencies=[Depends(check_csrf)])
@@ -226,69 +226,8 @@ def set_active(
         if exc.status in (403, 404):
             raise
         ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
-    return _redirect(unit_id)
-
-
-@router.post("/units/{unit_id}/staff", dependencies=[Depends(check_csrf)])
-def add_member(
-    request: Request,
-    unit_id: int,
-    id_number: str = Form(""),
-    person_id: str = Form(""),
-    role: str = Form(""),
-    group_name: str = Form(""),
-    via_unit_code: str = Form(""),
-    start_date: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    form = {"id_number": id_number, "person_id": person_id, "role": role, "group_name": group_name}
-    form["via_unit_code"] = via_unit_code
-    try:
-        start = date.fromisoformat(start_date) if start_date.strip() else None
-        pid = int(person_id) if person_id.strip() else None
-    except ValueError:
-        problem = Problem("start_date", "日期格式应为 YYYY-MM-DD", "dates are written YYYY-MM-DD")
-        return _view(request, ctx, unit_id, [problem], 422, member_form=form)
-    data = staff.MemberInput(role, pid, id_number, group_name, None, via_unit_code, start)
-    try:
-        staff.add_member(ctx, unit_id, data)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status, member_form=form)
-    return _redirect(unit_id, "#staff")
-
-
-@router.post("/units/{unit_id}/staff/{membership_id}", dependencies=[Depends(check_csrf)])
-def update_member(
-    request: Request,
-    unit_id: int,
-    membership_id: int,
-    role: str = Form(""),
-    group_name: str = Form(""),
-    via_unit_code: str = Form(""),
-    ctx: Ctx = Depends(staff_ctx),
-) -> Response:
-    try:
-        staff.update_member(ctx, unit_id, membership_id, role, group_name, None, via_unit_code)
-    except Invalid as exc:
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, exc.problems, 422)
-    return _redirect(unit_id, "#staff")
-
-
-@router.post("/units/{unit_id}/staff/{membership_id}/end", dependencies=[Depends(check_csrf)])
-def end_member(request: Request, unit_id: int, membership_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
-    try:
-        staff.end_member(ctx, unit_id, membership_id)
-    except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        ctx.session.rollback()
-        return _view(request, ctx, unit_id, _form_problems(exc), exc.status)
-    return _redirect(unit_id, "#staff")
+        return unit_view(request, ctx, unit_id, form_problems(exc), exc.status)
+    return unit_redirect(unit_id)
 
 
 @router.post("/units/{unit_id}/officers", dependencies=[Depends(check_csrf)])
@@ -305,12 +244,12 @@ def link_officer(
         if exc.status == 403:
             raise
         ctx.session.rollback()
-        problems = _form_problems(exc) if exc.status != 404 else [Problem("username", exc.zh, exc.en)]
-        return _view(request, ctx, unit_id, problems, 422 if exc.status == 404 else exc.status)
-    return _redirect(unit_id, "#officers")
+        problems = form_problems(exc) if exc.status != 404 else [Problem("username", exc.zh, exc.en)]
+        return unit_view(request, ctx, unit_id, problems, 422 if exc.status == 404 else exc.status)
+    return unit_redirect(unit_id, "#officers")
 
 
 @router.post("/units/{unit_id}/officers/{user_id}/unlink", dependencies=[Depends(check_csrf)])
 def unlink_officer(unit_id: int, user_id: int, ctx: Ctx = Depends(staff_ctx)) -> Response:
     service.unlink_officer(ctx, unit_id, user_id)
-    return _redirect(unit_id, "#officers")
+    return unit_redirect(unit_id, "#officers")

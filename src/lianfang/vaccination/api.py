@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from lianfang.core.context import Ctx
 from lianfang.core.web import read_upload, staff_ctx
 from lianfang.people.rules import mask_name
-from lianfang.vaccination import coverage, imports, rules, service
+from lianfang.vaccination import imports, rules, service
+from lianfang.vaccination import views as coverage
 from lianfang.vaccination.schemas import (
     ContactedResult,
     CoverageRead,

@@ -18,8 +18,8 @@ from lianfang.core import audit
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Problem
 from lianfang.core.tabular import ImportReport, Row, read_table
-from lianfang.people import checks
 from lianfang.people import repository as people_repository
+from lianfang.people import rules as checks
 from lianfang.people.models import Person
 from lianfang.vaccination import access, refresh, repository, rules, service
 from lianfang.vaccination.models import VaccinationDose

@@ -16,7 +16,8 @@ from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, export_download, keyset_batches, read_upload, render, staff_ctx
 from lianfang.jurisdictions.access import subtree_filter
 from lianfang.people.rules import mask_name
-from lianfang.vaccination import access, coverage, imports, repository, rules, service
+from lianfang.vaccination import access, imports, repository, rules, service
+from lianfang.vaccination import views as coverage
 from lianfang.vaccination.models import VaccinationStatus
 
 router = APIRouter(include_in_schema=False)

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from lianfang.core.context import Ctx
 from lianfang.core.web import read_upload, staff_ctx
-from lianfang.venues import imports, repository, service
+from lianfang.venues import exports, imports, repository, service
 from lianfang.venues.access import access_venue, venues_rows
 from lianfang.venues.schemas import (
     BulkStatusChange,
@@ -58,7 +58,7 @@ def export_venues(
     ctx: Ctx = Depends(staff_ctx),
 ) -> Response:
     """CSV / XLSX of the list with the same filters as `GET /api/venues`; audited with the filters."""
-    return imports.export_venues(ctx, format, q, kind, status, community_id)
+    return exports.export_venues(ctx, format, q, kind, status, community_id)
 
 
 @router.post("/import")

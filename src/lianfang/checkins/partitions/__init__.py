@@ -1,0 +1,1 @@
+"""Day partitions of the scans table (PostgreSQL) and the retention that drops whole days."""

@@ -1,0 +1,1 @@
+"""Sampling sites, their teams, and labs."""
