@@ -20,9 +20,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
-from lianfang.interop.dcc import decode
-from lianfang.interop.dcc.trust import signer_of
-from lianfang.interop.dcc.verify import verify
+from lianfang.interop.dcc import codec as decode
+from lianfang.interop.dcc.codec import signer_of, verify
 
 DATA = (
     Path(__file__).resolve().parents[1] / "tests" / "interop" / "dcc_testdata" / "common" / "2DCode" / "raw"

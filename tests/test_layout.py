@@ -15,13 +15,25 @@ TEMPLATE = {
     "__init__", "models", "rules", "repository", "access", "service", "events", "handlers", "schemas", "api",
     "pages", "cli", "tasks",
 }  # fmt: skip
-EXTRA = {"router", "hot", "views", "imports", "exports", "render", "refresh", "writer", "ports", "demo"}
+EXTRA = {
+    "router",
+    "hot",
+    "views",
+    "imports",
+    "exports",
+    "render",
+    "refresh",
+    "writer",
+    "ports",
+    "demo",
+    "codec",
+}
 ROLES = TEMPLATE | EXTRA
 
 # Modules whose features are sub-feature packages (`<module>/<feature>/`), gathered by `<module>/router.py`.
 LARGE = {
     "checkins", "command", "control", "enforcement", "healthcodes", "information", "testing", "tracing",
-    "unithealth",
+    "unithealth", "interop",
 }  # fmt: skip
 
 

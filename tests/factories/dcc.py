@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
-from lianfang.interop.dcc import trust
+from lianfang.interop.dcc import imports as trust
 
 
 @dataclass

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
 from lianfang.interop.dcc.models import DccCheck
-from lianfang.travel import observations
 from lianfang.travel.models import ObservationRequirement
+from lianfang.travel.observations import service as observations
 from tests.factories import dcc
 from tests.factories.accounts import bearer, csrf_of, make_user, page_login
 from tests.factories.jurisdictions import make_city

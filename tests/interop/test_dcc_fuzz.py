@@ -11,10 +11,11 @@ import cbor2
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lianfang.interop.dcc import certificate as schema
-from lianfang.interop.dcc import decode, trust
-from lianfang.interop.dcc.decode import REASONS, Refused
-from lianfang.interop.dcc.verify import verify
+from lianfang.interop.dcc import codec as decode
+from lianfang.interop.dcc import imports as trust
+from lianfang.interop.dcc import rules as schema
+from lianfang.interop.dcc.codec import verify
+from lianfang.interop.dcc.rules import REASONS, Refused
 from tests.factories import dcc
 
 ISSUER = dcc.make_issuer()

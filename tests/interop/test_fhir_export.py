@@ -11,11 +11,12 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 from sqlalchemy import select
 
-from lianfang.control import orders
+from lianfang.control import service as orders
 from lianfang.core.audit import AuditEntry
 from lianfang.core.clock import local_date
-from lianfang.interop.fhir import codes
-from lianfang.tracing import contacts, service
+from lianfang.interop.fhir import rules as codes
+from lianfang.tracing.cases import service
+from lianfang.tracing.contacts import service as contacts
 from tests.factories.accounts import bearer, make_user
 from tests.factories.control import result
 from tests.factories.jurisdictions import make_city
@@ -141,7 +142,7 @@ def test_the_command_line_writes_the_bundle(ctx, scene, settings, runtime, monke
 def test_resource_ids_are_the_name_based_uuids_of_their_records():
     import uuid
 
-    from lianfang.interop.fhir import resources
+    from lianfang.interop.fhir import render as resources
 
     for kind, key in [("Patient", 1), ("Observation", 123456789), ("Bundle", "district/3/2022-05-01")]:
         assert resources.ref(kind, key) == f"urn:uuid:{uuid.uuid5(resources.NAMESPACE, f'{kind}/{key}')}"

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from lianfang.assignments.models import Assignment
 from lianfang.core.clock import utcnow
-from lianfang.testing import tubes
 from lianfang.testing.models import TemporaryControl, TubeResult
+from lianfang.testing.samples import service as tubes
 from tests.factories.accounts import bearer
 from tests.factories.assignments import as_user
 from tests.factories.jurisdictions import make_city

@@ -87,7 +87,7 @@ def is_open(state: str) -> bool:
 
 
 def is_late(state: str, deadline: datetime, now: datetime) -> bool:
-    """Late from the deadline instant on, for as long as the item is open."""
+    """Late from the deadline instant on, for as the item is open."""
     return is_open(state) and now >= deadline
 
 

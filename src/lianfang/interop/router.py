@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from lianfang.interop.dcc import api as dcc_api
+from lianfang.interop.dcc import pages as dcc_pages
+from lianfang.interop.fhir import api as fhir_api
+from lianfang.interop.gbt import api as gbt_api
+
 TAGS = [
     {
         "name": "GB/T 38963",
@@ -24,10 +29,8 @@ TAGS = [
 ]
 
 
-def routers() -> list[APIRouter]:
-    from lianfang.interop.dcc import api as dcc_api
-    from lianfang.interop.dcc import pages as dcc_pages
-    from lianfang.interop.fhir import api as fhir_api
-    from lianfang.interop.gbt import api as gbt_api
-
-    return [dcc_api.router, dcc_pages.router, fhir_api.router, gbt_api.router]
+router = APIRouter()
+router.include_router(dcc_api.router)
+router.include_router(fhir_api.router)
+router.include_router(gbt_api.router)
+router.include_router(dcc_pages.router)

@@ -85,7 +85,7 @@ def provider_for(bus: EventBus) -> StatusProvider:
 def batch_statuses(
     bus: EventBus, session: Session | None, person_ids: Collection[int], now: datetime
 ) -> dict[int, Status]:
-    """Statuses of many persons at once, as far as the provider gives them without the slow path."""
+    """Statuses of many persons at once, as the provider gives them without the slow path."""
     provider = provider_for(bus)
     if not person_ids:
         return {}

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from lianfang.core.body import read_json
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
 from lianfang.core.web import staff_ctx
-from lianfang.interop.body import read_json
 from lianfang.interop.dcc import service
 from lianfang.interop.dcc.models import DccCheck
 

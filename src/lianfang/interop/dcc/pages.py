@@ -11,9 +11,9 @@ from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Problem
 from lianfang.core.web import check_csrf, read_upload, render, staff_ctx
 from lianfang.interop.dcc import service
-from lianfang.interop.dcc.decode import MAX_TEXT
+from lianfang.interop.dcc.codec import MAX_TEXT
+from lianfang.interop.dcc.imports import PictureError, read_qr
 from lianfang.interop.dcc.models import DccCheck
-from lianfang.interop.dcc.picture import PictureError, read_qr
 
 router = APIRouter(include_in_schema=False)
 PAGE = "interop/dcc_check.html"

@@ -23,19 +23,21 @@ from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
 from lianfang.core.errors import DomainError, Invalid, Problem
-from lianfang.interop.dcc import facts, rules, trust
-from lianfang.interop.dcc.decode import MAX_TEXT, Refused
+from lianfang.interop.dcc import imports as trust
+from lianfang.interop.dcc import rules
+from lianfang.interop.dcc import views as facts
+from lianfang.interop.dcc.codec import MAX_TEXT, Signer, Verified, verify
 from lianfang.interop.dcc.models import DccCheck
-from lianfang.interop.dcc.verify import Verified, verify
+from lianfang.interop.dcc.rules import Refused
 from lianfang.people.models import Person
 from lianfang.travel.models import InboundArrival
 
 PERMISSION = "interop.dcc"
-_CACHE: dict[str, tuple[float, dict[bytes, trust.Signer]]] = {}
+_CACHE: dict[str, tuple[float, dict[bytes, Signer]]] = {}
 _LOCK = Lock()
 
 
-def trusted(settings: Settings) -> dict[bytes, trust.Signer]:
+def trusted(settings: Settings) -> dict[bytes, Signer]:
     """The configured trust list, read again when the file changes; empty when none is configured. A
     broken file is an error for the operator, not an empty list."""
     if not settings.dcc_trust_list:

@@ -11,10 +11,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from lianfang.core.body import read_json
 from lianfang.core.context import Ctx
 from lianfang.core.web import staff_ctx
-from lianfang.interop.body import read_json
-from lianfang.interop.fhir import intake, service
+from lianfang.interop.fhir import imports as intake
+from lianfang.interop.fhir import service
 
 router = APIRouter(prefix="/api/interop/fhir", tags=["interop: FHIR R4"])
 MEDIA = "application/fhir+json"

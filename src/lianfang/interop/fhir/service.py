@@ -16,7 +16,8 @@ from lianfang.core.clock import SHANGHAI
 from lianfang.core.context import Ctx
 from lianfang.core.crypto import vault
 from lianfang.core.errors import Invalid, Problem
-from lianfang.interop.fhir import repository, resources
+from lianfang.interop.fhir import render as resources
+from lianfang.interop.fhir import repository
 from lianfang.jurisdictions.access import access_jurisdiction
 from lianfang.tracing.access import READ, access_case
 from lianfang.tracing.models import TracingCase

@@ -20,15 +20,19 @@ from datetime import date, timedelta
 from typing import Any
 
 from lianfang.assignments.service import issue_assignment
-from lianfang.control import monitoring, orders
 from lianfang.control import rules as control_rules
+from lianfang.control import service as orders
+from lianfang.control.monitoring import service as monitoring
 from lianfang.core import audit
 from lianfang.core.access import SYSTEM
 from lianfang.core.clock import local_date
 from lianfang.core.context import Ctx
 from lianfang.core.errors import DomainError, Invalid, Problem, Unauthenticated
-from lianfang.healthcodes import access, appeals, checks, keys
-from lianfang.healthcodes.view import code_view
+from lianfang.healthcodes import access
+from lianfang.healthcodes.appeals import service as appeals
+from lianfang.healthcodes.checks import service as checks
+from lianfang.healthcodes.qr import service as keys
+from lianfang.healthcodes.status.views import code_view
 from lianfang.people.access import access_person
 from lianfang.people.models import Person
 from lianfang.travel import access as travel_access

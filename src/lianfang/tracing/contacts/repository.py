@@ -66,7 +66,7 @@ class Limits:
     general: float
 
 
-class Best(NamedTuple):  # a tuple: ~800 of them a case, built as fast as the driver's rows
+class Best(NamedTuple):  # a tuple: ~800 of them a case, built as the driver's rows
     """A person's strongest judged overlap: `k` is the index of the visit it happened in."""
 
     person_id: int

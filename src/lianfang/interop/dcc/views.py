@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from lianfang.interop.dcc import rules
-from lianfang.interop.dcc.decode import Refused
-from lianfang.interop.dcc.verify import Verified
+from lianfang.interop.dcc.codec import Verified
+from lianfang.interop.dcc.rules import Refused
 
 KIND_LABELS = {"v": ("疫苗接种证明", "vaccination"), "t": ("检测证明", "test"), "r": ("康复证明", "recovery")}
 ENTRY_FIELDS = {

@@ -18,9 +18,9 @@ from typing import Any
 from lianfang.core.context import Ctx
 from lianfang.core.errors import Invalid, Problem
 from lianfang.core.tabular import ImportReport
-from lianfang.interop.fhir import codes
+from lianfang.interop.fhir import rules as codes
 from lianfang.testing.access import RESULTS
-from lianfang.testing.results import ResultRow, parse_time, record_results
+from lianfang.testing.results.service import ResultRow, parse_time, record_results
 
 MAX_ENTRIES = 20_000
 BUNDLE_TYPES = ("transaction", "batch", "collection", "message", "document")

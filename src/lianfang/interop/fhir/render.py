@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from lianfang.control import rules as control_rules
-from lianfang.interop.fhir import codes
+from lianfang.interop.fhir import rules as codes
 from lianfang.interop.fhir.repository import Batch
 from lianfang.tracing.models import TracingCase, TracingContact
 from lianfang.vaccination import rules as vaccination_rules

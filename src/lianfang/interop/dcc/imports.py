@@ -10,57 +10,30 @@ The file is the DSC list the national gateways publish (docs/interop.md, "Trust 
 
 `rawData` is the base64 DER certificate; `kid` (base64) must be the first 8 bytes of the SHA-256 of
 that DER, `thumbprint` (hex, optional) all 32 of them. A wrong entry makes the whole file refused, with
-the entry's number, so a half-loaded list never verifies anything."""
+the entry's number, so a half-loaded list never verifies anything.
+
+Reading a photographed or uploaded QR code (the checkpoint page's photo, the test suite's PNGs) with
+zxing-cpp; the text is then decoded as any pasted text is."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import hashlib
+import io
 import json
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from cryptography import x509
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
+import zxingcpp
+from PIL import Image, UnidentifiedImageError
+
+from lianfang.interop.dcc.codec import Signer, kid_of, signer_of
 
 MAX_FILE = 20 * 1024 * 1024  # the EU list of 2022 held about 1,000 certificates in ~2 MB
-PublicKey = ec.EllipticCurvePublicKey | rsa.RSAPublicKey
-
-
-@dataclass(frozen=True)
-class Signer:
-    kid: bytes
-    country: str
-    certificate: x509.Certificate
-    public_key: PublicKey
-
-    @property
-    def not_before(self) -> datetime:
-        return self.certificate.not_valid_before_utc
-
-    @property
-    def not_after(self) -> datetime:
-        return self.certificate.not_valid_after_utc
 
 
 class TrustListError(ValueError):
     """The file is not a DSC list; the message says what and where."""
-
-
-def kid_of(der: bytes) -> bytes:
-    return hashlib.sha256(der).digest()[:8]
-
-
-def signer_of(der: bytes, country: str = "") -> Signer:
-    """A trusted signer from a DER certificate (ValueError if it is not one lianfang can verify with)."""
-    certificate = x509.load_der_x509_certificate(der)
-    key = certificate.public_key()
-    if not isinstance(key, ec.EllipticCurvePublicKey | rsa.RSAPublicKey):
-        msg = "the certificate's key is neither EC nor RSA"
-        raise ValueError(msg)
-    return Signer(kid_of(der), country, certificate, key)
 
 
 def entry_for(der: bytes, country: str) -> dict[str, str]:
@@ -127,3 +100,33 @@ def _entry(number: int, item: object) -> Signer:
 def load(content: bytes) -> dict[bytes, Signer]:
     """The signers of a DSC list file, by kid; TrustListError naming the first thing wrong."""
     return {s.kid: s for s in (_entry(n, item) for n, item in enumerate(_items(content), start=1))}
+
+
+MAX_IMAGE = 8 * 1024 * 1024
+MAX_PIXELS = 40_000_000  # a 12-megapixel phone photo is well inside; decompression bombs are not
+
+
+class PictureError(ValueError):
+    """No QR code could be read; the message says why (English; the page shows its own text)."""
+
+
+def read_qr(content: bytes) -> str:
+    """The text of the first QR code in an image (PNG, JPEG, ...)."""
+    if len(content) > MAX_IMAGE:
+        raise PictureError("the image is larger than 8 MB")
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            if image.width * image.height > MAX_PIXELS:
+                raise PictureError("the image has too many pixels")
+            image.load()
+            found = zxingcpp.read_barcodes(
+                image.convert("L"), formats=zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+            )
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        if isinstance(exc, PictureError):
+            raise
+        raise PictureError(f"not a readable image ({type(exc).__name__})") from None
+    texts = [b.text for b in found if b.valid and b.text]
+    if not texts:
+        raise PictureError("no QR code found in the image")
+    return texts[0]
