@@ -71,13 +71,20 @@ def test_rsa_signers_verify_too(lianfang, tmp_path):
     assert json.loads(lianfang("dcc", "verify", qr, "--trust", trust_file, "--json").output)["valid"]
 
 
+def _truncated(qr: str) -> str:
+    """A QR cut short by whole Base45 groups (three characters), so that Base45 still decodes and the
+    compressed data is what breaks."""
+    whole = len(qr) - (len(qr) - 4) % 3
+    return qr[: whole - 30]
+
+
 @pytest.mark.parametrize(
     ("make", "reason"),
     [
         (lambda i: dcc.sign(dcc.make_issuer(), dcc.vaccination(), kid=i.kid), "bad_signature"),
         (lambda _i: dcc.sign(dcc.make_issuer(), dcc.vaccination()), "unknown_kid"),
         (lambda i: dcc.sign(i, dcc.vaccination())[:-6] + "abcdef", "base45"),
-        (lambda i: dcc.sign(i, dcc.vaccination())[:-30], "zlib"),  # a truncated QR
+        (lambda i: _truncated(dcc.sign(i, dcc.vaccination())), "zlib"),
         (lambda i: dcc.sign(i, dcc.vaccination(), expires=datetime.now(UTC) - timedelta(days=1)), "expired"),
         (
             lambda i: dcc.sign(i, dcc.vaccination(), issued=datetime.now(UTC) + timedelta(days=1)),
